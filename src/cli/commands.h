@@ -1,0 +1,28 @@
+// Each subcommand lives in its own file and registers itself on the root app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "core/config.h"
+
+namespace audiogan::cli {
+
+void add_mel_command(CLI::App& app);
+void add_vocode_command(CLI::App& app);
+void add_prepare_command(CLI::App& app);
+void add_example_data_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
+void add_export_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+
+// The front-end flags (--sample-rate, --n-fft, --win-length, --hop, --n-mels, --frames, --f-min,
+// --f-max, --mel-scale, --mel-norm) shared by every command that reads audio.
+void add_frontend_flags(CLI::App& command, FrontendConfig& frontend);
+
+// --threads, shared by every command that computes.
+void add_threads_flag(CLI::App& command, int& threads);
+
+}  // namespace audiogan::cli

@@ -1,0 +1,35 @@
+// Flags shared by several subcommands.
+#include "cli/commands.h"
+
+namespace audiogan::cli {
+
+void add_frontend_flags(CLI::App& command, FrontendConfig& frontend) {
+  command.add_option("--sample-rate", frontend.sample_rate, "Sample rate in Hz, audio is resampled to it")
+      ->capture_default_str()->group("Front end");
+  command.add_option("--n-fft", frontend.n_fft, "FFT size, [16, 65536]")
+      ->capture_default_str()->group("Front end");
+  command.add_option("--win-length", frontend.win_length, "Hann window length, [1, n_fft]")
+      ->capture_default_str()->group("Front end");
+  command.add_option("--hop", frontend.hop_length, "Hop length in samples, [1, win_length]")
+      ->capture_default_str()->group("Front end");
+  command.add_option("--n-mels", frontend.n_mels, "Mel bins, [1, n_fft/2+1]")
+      ->capture_default_str()->group("Front end");
+  command.add_option("--frames", frontend.frames,
+                     "Pad with silence or truncate to this many frames; 0 keeps the clip's length")
+      ->capture_default_str()->group("Front end");
+  command.add_option("--f-min", frontend.f_min, "Lowest mel frequency in Hz")
+      ->capture_default_str()->group("Front end");
+  command.add_option("--f-max", frontend.f_max, "Highest mel frequency in Hz; 0 = sample_rate/2")
+      ->capture_default_str()->group("Front end");
+  command.add_option("--mel-scale", frontend.mel_scale, "Mel scale")
+      ->check(CLI::IsMember({"htk", "slaney"}))->capture_default_str()->group("Front end");
+  command.add_option("--mel-norm", frontend.mel_norm, "Mel filter normalisation")
+      ->check(CLI::IsMember({"none", "slaney"}))->capture_default_str()->group("Front end");
+}
+
+void add_threads_flag(CLI::App& command, int& threads) {
+  command.add_option("--threads", threads, "Intra-op threads; 0 = every core")
+      ->capture_default_str();
+}
+
+}  // namespace audiogan::cli

@@ -1,0 +1,69 @@
+// The one configuration of audiogan: a struct per component with defaults and validation,
+// read from TOML, overridden by flags, and saved with every run and checkpoint.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace audiogan {
+
+// Log-mel front end. ref: torchaudio.transforms.MelSpectrogram followed by log1p.
+struct FrontendConfig {
+  int sample_rate = 22050;       // Hz, (0,inf)
+  int n_fft = 1024;              // [16, 65536]
+  int win_length = 1024;         // Hann window length, [1, n_fft]
+  int hop_length = 256;          // [1, win_length]
+  int n_mels = 128;              // [1, n_fft/2+1]
+  double f_min = 0.0;            // Hz, [0, f_max)
+  double f_max = 0.0;            // Hz, (f_min, sample_rate/2]; 0 means sample_rate/2
+  std::string mel_scale = "htk";  // {htk, slaney}
+  std::string mel_norm = "none";  // {none, slaney}
+  int frames = 512;              // pad/truncate to this many frames; 0 keeps the clip's length
+
+  double resolved_f_max() const { return f_max > 0.0 ? f_max : sample_rate / 2.0; }
+  // Throws ConfigError naming the flag that is out of range.
+  void validate() const;
+  // One line naming every setting; equal strings mean equal spectrograms.
+  std::string to_string() const;
+};
+
+// GAN training. Defaults are the seeds' hyperparameters where the seeds name one.
+struct TrainConfig {
+  std::string arch = "default";   // {seed, default}
+  int epochs = 200;               // [1, inf)
+  int64_t max_steps = 0;          // stop after this many steps in total; 0 = no limit
+  int batch = 32;                 // [1, inf)
+  int width = 0;                  // channel width multiplier; 0 = the arch's own default
+  int latent = 100;               // latent vector size
+  double lr_g = 2e-4;             // Adam learning rate of G
+  double lr_d = 2e-4;             // Adam learning rate of D
+  double beta1 = 0.5;
+  double beta2 = 0.999;
+  std::string loss = "";          // {bce, hinge}; empty = the arch's own default
+  std::string amp = "auto";       // {auto, off, bf16, fp16}
+  std::string device = "auto";    // {auto, cpu, cuda}
+  uint64_t seed = 0;
+  int threads = 0;                // intra-op threads; 0 = every core
+  int64_t checkpoint_every = 0;   // also checkpoint every N steps; 0 = once per epoch
+  int keep_checkpoints = 3;       // keep the last K epoch checkpoints
+  int eval_every = 0;             // run a quick evaluation every K epochs; 0 = never
+  double ema_decay = 0.999;       // EMA of G's weights used for sampling; 0 disables
+  double time_budget_s = 0;       // stop (and checkpoint) after this much wall time; 0 = none
+
+  void validate() const;
+  std::string to_string() const;
+};
+
+struct Config {
+  FrontendConfig frontend;
+  TrainConfig train;
+
+  void validate() const;
+  // TOML with one table per component ([frontend], [train]); unknown keys are errors.
+  std::string to_toml() const;
+  static Config from_toml_string(const std::string& text, const std::string& origin);
+  static Config from_toml_file(const std::string& path);
+  void save(const std::string& path) const;
+};
+
+}  // namespace audiogan

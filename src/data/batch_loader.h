@@ -1,0 +1,43 @@
+// Batches for training, assembled in background threads from the spectrogram cache so compute
+// never waits on data. Shuffling is deterministic given the seed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "data/spectrogram_cache.h"
+
+namespace audiogan {
+
+struct Batch {
+  torch::Tensor spectrograms;  // [B, 1, n_mels, frames] float32 (pinned when pin_memory)
+  torch::Tensor labels;        // [B] int64
+};
+
+struct BatchLoaderOptions {
+  int batch = 32;
+  uint64_t seed = 0;
+  int workers = 1;          // background threads assembling batches
+  int prefetch = 4;         // batches queued ahead
+  bool drop_last = true;
+  bool pin_memory = false;  // for non-blocking copies to CUDA
+};
+
+class BatchLoader {
+ public:
+  BatchLoader(const SpectrogramCache& cache, BatchLoaderOptions options);
+  ~BatchLoader();
+  // Batches in one epoch.
+  int64_t batches_per_epoch() const;
+  // Starts epoch `epoch` (its order depends only on seed and epoch, so a resumed run sees the
+  // same order) at batch `first_batch`.
+  void start_epoch(int64_t epoch, int64_t first_batch = 0);
+  // The next batch of the current epoch, or false when the epoch is done.
+  bool next(Batch& batch);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace audiogan

@@ -1,0 +1,35 @@
+// Log-mel back to audio: expm1 -> mel inversion (non-negative least squares) -> fast Griffin-Lim.
+#pragma once
+
+#include <cstdint>
+
+#include "core/config.h"
+
+namespace audiogan::dsp {
+
+struct GriffinLimOptions {
+  int iterations = 32;      // [1, inf)
+  double momentum = 0.99;   // [0, 1), 0 = plain Griffin-Lim. ref: torchaudio GriffinLim momentum
+  bool random_init = true;  // random phase (seeded) or zero phase
+  uint64_t seed = 0;        // phase initialisation is deterministic given the seed
+};
+
+// Mel power [n_mels, F] or [B, n_mels, F] -> linear power [n_fft/2+1, F] (or batched), >= 0,
+// by projected-gradient non-negative least squares. ref: librosa.feature.inverse.mel_to_stft.
+torch::Tensor mel_to_linear(const torch::Tensor& mel_power, const FrontendConfig& config);
+
+// Magnitude [n_fft/2+1, F] or [B, n_fft/2+1, F] -> waveform [T] or [B, T], T = (F-1) * hop.
+// ref: torchaudio.functional.griffinlim (momentum as in Perraudin et al. 2013).
+torch::Tensor griffin_lim(const torch::Tensor& magnitude, const FrontendConfig& config,
+                          const GriffinLimOptions& options);
+
+// log1p mel [n_mels, F] or [B, n_mels, F] -> waveform [T] or [B, T]: the whole inverse path.
+torch::Tensor log_mel_to_audio(const torch::Tensor& log_mel, const FrontendConfig& config,
+                               const GriffinLimOptions& options = {});
+
+// Spectral convergence in dB: 20 log10(|| |X| - |Y| ||_F / || |X| ||_F) between a target
+// magnitude and the STFT magnitude of `waveform`. Lower is better.
+double spectral_convergence_db(const torch::Tensor& target_magnitude,
+                               const torch::Tensor& waveform, const FrontendConfig& config);
+
+}  // namespace audiogan::dsp

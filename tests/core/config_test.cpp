@@ -1,0 +1,49 @@
+#include "core/config.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+
+namespace audiogan {
+
+TEST(Config, DefaultsAreValidAndMatchTheSeeds) {
+  Config config;
+  EXPECT_NO_THROW(config.validate());
+  EXPECT_EQ(config.frontend.n_mels, 128);
+  EXPECT_EQ(config.frontend.frames, 512);
+  EXPECT_EQ(config.train.batch, 32);
+  EXPECT_EQ(config.train.latent, 100);
+  EXPECT_DOUBLE_EQ(config.frontend.resolved_f_max(), 11025.0);
+}
+
+TEST(Config, TomlRoundTripKeepsEverySetting) {
+  Config config;
+  config.frontend.n_mels = 64;
+  config.frontend.mel_scale = "slaney";
+  config.train.lr_d = 4e-4;
+  config.train.arch = "seed";
+  Config back = Config::from_toml_string(config.to_toml(), "test");
+  EXPECT_EQ(back.frontend.to_string(), config.frontend.to_string());
+  EXPECT_EQ(back.train.to_string(), config.train.to_string());
+}
+
+TEST(Config, UnknownKeyIsAnErrorNamingIt) {
+  try {
+    Config::from_toml_string("[train]\nepochz = 3\n", "my.toml");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("epochz"), std::string::npos);
+    EXPECT_NE(std::string(error.what()).find("my.toml"), std::string::npos);
+  }
+}
+
+TEST(Config, WrongTypeAndOutOfRangeAreErrors) {
+  EXPECT_THROW(Config::from_toml_string("[frontend]\nn_mels = \"many\"\n", "t"), ConfigError);
+  Config config = Config::from_toml_string("[frontend]\nn_mels = 100000\n", "t");
+  EXPECT_THROW(config.validate(), ConfigError);
+  config.frontend.n_mels = 128;
+  config.frontend.f_max = 20000;  // above Nyquist at 22050 Hz
+  EXPECT_THROW(config.validate(), ConfigError);
+}
+
+}  // namespace audiogan
