@@ -1,0 +1,36 @@
+// The two networks of the conditional GAN, behind one interface for every architecture.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace audiogan {
+
+struct ModelSpec {
+  std::string arch = "default";  // {seed, default}
+  int num_classes = 1;
+  int latent = 100;
+  int width = 0;                 // channel width multiplier; 0 = the arch's default
+  int n_mels = 128;              // divisible by 16
+  int frames = 512;              // divisible by 16
+};
+
+// z [B, latent] float, labels [B] int64 -> spectrograms [B, 1, n_mels, frames] in the normalised
+// range [-1, 1] (tanh output; -1 is silence).
+class GeneratorBase : public torch::nn::Module {
+ public:
+  virtual torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels) = 0;
+};
+
+// spectrograms [B, 1, n_mels, frames] normalised, labels [B] int64 -> logits [B, P] (P = 1 for a
+// single score, more for a PatchGAN map flattened).
+class DiscriminatorBase : public torch::nn::Module {
+ public:
+  virtual torch::Tensor forward(const torch::Tensor& spectrograms, const torch::Tensor& labels) = 0;
+};
+
+// Throws ConfigError naming the setting when the spec does not fit the arch.
+std::shared_ptr<GeneratorBase> make_generator(const ModelSpec& spec);
+std::shared_ptr<DiscriminatorBase> make_discriminator(const ModelSpec& spec);
+
+}  // namespace audiogan
