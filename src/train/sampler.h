@@ -1,0 +1,43 @@
+// Sampling from a trained checkpoint: the generator (EMA weights when present), its class names,
+// front end and normalisation, turned into log-mels and audio. Used by generate, evaluate, serve.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "dsp/vocoder.h"
+
+namespace audiogan {
+
+class Sampler {
+ public:
+  // Loads a checkpoint written by the trainer; throws IoError/DataError naming the path.
+  static Sampler load(const std::string& checkpoint_path, const std::string& device = "cpu");
+
+  const std::vector<std::string>& class_names() const;
+  const FrontendConfig& frontend() const;
+  int latent() const;
+  // A class by name or by decimal index; throws DataError listing the known classes.
+  int class_index(const std::string& name_or_index) const;
+
+  // Latent vectors [count, latent]: deterministic given the seed; truncation > 0 resamples
+  // components whose magnitude exceeds it (the truncation trick).
+  torch::Tensor latents(int count, uint64_t seed, double truncation = 0.0) const;
+  // z [B, latent], labels [B] int64 -> log-mels [B, n_mels, frames] in log1p units (denormalised).
+  torch::Tensor generate_log_mel(const torch::Tensor& z, const torch::Tensor& labels) const;
+  // Convenience: `count` clips of one class from `seed`.
+  torch::Tensor generate_log_mel(int class_index, int count, uint64_t seed,
+                                 double truncation = 0.0) const;
+  // log-mels [B, n_mels, frames] -> one waveform per row at frontend().sample_rate.
+  std::vector<std::vector<float>> to_audio(const torch::Tensor& log_mels,
+                                           const dsp::GriffinLimOptions& options = {}) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace audiogan
