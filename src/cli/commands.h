@@ -10,7 +10,6 @@ namespace audiogan::cli {
 void add_mel_command(CLI::App& app);
 void add_vocode_command(CLI::App& app);
 void add_prepare_command(CLI::App& app);
-void add_example_data_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_export_command(CLI::App& app);

@@ -15,7 +15,6 @@ int main(int argc, char** argv) {
   audiogan::cli::add_mel_command(app);
   audiogan::cli::add_vocode_command(app);
   audiogan::cli::add_prepare_command(app);
-  audiogan::cli::add_example_data_command(app);
   audiogan::cli::add_train_command(app);
   audiogan::cli::add_generate_command(app);
   audiogan::cli::add_export_command(app);

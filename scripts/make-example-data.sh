@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the example drum dataset OUT_DIR/{train,test}/<class>/ from Debian's hydrogen-drumkits:
+# classes by instrument type, test kits never seen in training. Deterministic and idempotent.
+# usage: scripts/make-example-data.sh OUT_DIR [--kits DIR]
+set -euo pipefail
+if [[ $# -lt 1 ]]; then
+  echo "usage: $0 OUT_DIR [--kits DIR]" >&2
+  exit 2
+fi
+# Debian's own interpreter: the helper needs only the standard library.
+PYTHON=/usr/bin/python3
+[[ -x $PYTHON ]] || PYTHON=python3
+exec "$PYTHON" "$(dirname "$0")/example_data.py" "$@"
