@@ -1,0 +1,239 @@
+// The evaluation itself: generate, vocode, re-analyse, classify, measure.
+#include "eval/evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "audio/audio_file.h"
+#include "core/error.h"
+#include "dsp/mel.h"
+#include "eval/diversity.h"
+#include "eval/frechet.h"
+
+namespace audiogan::eval {
+namespace {
+
+// Waveforms of equal length -> [B, T]; shorter ones are padded with silence.
+torch::Tensor stack_audio(const std::vector<std::vector<float>>& clips) {
+  size_t length = 0;
+  for (const auto& c : clips) length = std::max(length, c.size());
+  torch::Tensor out =
+      torch::zeros({static_cast<int64_t>(clips.size()), static_cast<int64_t>(length)});
+  for (size_t i = 0; i < clips.size(); ++i) {
+    if (clips[i].empty()) continue;
+    out[static_cast<int64_t>(i)]
+        .slice(0, 0, static_cast<int64_t>(clips[i].size()))
+        .copy_(torch::from_blob(const_cast<float*>(clips[i].data()),
+                                {static_cast<int64_t>(clips[i].size())}, torch::kFloat32));
+  }
+  return out;
+}
+
+// Rows of `x` [N, ...] whose label equals c.
+torch::Tensor rows_of(const torch::Tensor& x, const torch::Tensor& labels, int c) {
+  return x.index_select(0, (labels == c).nonzero().squeeze(1));
+}
+
+// Pads or trims a waveform to `length` samples.
+std::vector<float> fit_length(std::vector<float> samples, size_t length) {
+  samples.resize(length, 0.0f);
+  return samples;
+}
+
+// Mean spectral convergence of audio -> log-mel -> vocoder on up to `per_class` real test
+// clips per class. The clip is first fitted to the front end's frame count, so that the target
+// and the reconstruction cover the same frames.
+std::pair<int, double> reconstruction_quality(const EvaluationReference& ref, int per_class,
+                                              const dsp::GriffinLimOptions& gl,
+                                              const EvaluationProgressCallback& progress) {
+  const FrontendConfig& fe = ref.frontend;
+  const size_t length = static_cast<size_t>(std::max(fe.frames - 1, 1)) * fe.hop_length;
+  std::vector<std::string> chosen;
+  const int64_t* labels = ref.test.labels.data_ptr<int64_t>();
+  for (size_t c = 0; c < ref.class_names.size(); ++c) {
+    int taken = 0;
+    for (size_t i = 0; i < ref.test.paths.size() && taken < per_class; ++i) {
+      if (labels[i] == static_cast<int64_t>(c)) {
+        chosen.push_back(ref.test.paths[i]);
+        ++taken;
+      }
+    }
+  }
+  double sum = 0.0;
+  int count = 0;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    if (progress)
+      progress({"reconstruction", static_cast<int64_t>(i), static_cast<int64_t>(chosen.size()),
+                chosen[i]});
+    const AudioClip clip = read_audio(chosen[i], fe.sample_rate);
+    const std::vector<float> fitted = fit_length(clip.samples, length);
+    const torch::Tensor audio =
+        torch::from_blob(const_cast<float*>(fitted.data()), {static_cast<int64_t>(fitted.size())},
+                         torch::kFloat32)
+            .clone();                                                       // [T]
+    const torch::Tensor target = dsp::power_spectrogram(audio, fe).sqrt();  // [n_freq, F]
+    dsp::GriffinLimOptions options = gl;
+    options.seed = gl.seed + i;
+    const torch::Tensor rebuilt = dsp::log_mel_to_audio(dsp::log_mel(audio, fe), fe, options);
+    sum += dsp::spectral_convergence_db(target, rebuilt, fe);
+    ++count;
+  }
+  return {count, count > 0 ? sum / count : 0.0};
+}
+
+}  // namespace
+
+void EvaluationOptions::validate() const {
+  if (count_per_class < 2) {
+    throw ConfigError("evaluate: --count must be at least 2, got " +
+                      std::to_string(count_per_class));
+  }
+  if (batch < 1) throw ConfigError("evaluate: batch must be at least 1");
+  if (reconstruction_per_class < 0)
+    throw ConfigError("evaluate: reconstruction clips must be >= 0");
+  if (ndb_k < 0 || ndb_k == 1) throw ConfigError("evaluate: NDB bins must be 0 (auto) or >= 2");
+}
+
+EvaluationOptions quick_options(uint64_t seed) {
+  EvaluationOptions options;
+  options.count_per_class = 16;
+  options.seed = seed;
+  options.reconstruction_per_class = 0;
+  options.examples_per_class = 0;
+  options.quick = true;
+  return options;
+}
+
+EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReference& ref,
+                          const EvaluationOptions& options,
+                          const EvaluationProgressCallback& progress) {
+  options.validate();
+  const auto start = std::chrono::steady_clock::now();
+  if (source.class_names != ref.class_names) {
+    throw DataError("evaluate: the generator's classes differ from the dataset's");
+  }
+  if (source.frontend.to_string() != ref.frontend.to_string()) {
+    throw DataError("evaluate: the generator's front end (" + source.frontend.to_string() +
+                    ") differs from the reference's (" + ref.frontend.to_string() + ")");
+  }
+  const int num_classes = static_cast<int>(ref.class_names.size());
+  const int count = options.count_per_class;
+  const FrontendConfig& fe = ref.frontend;
+
+  // Generate, vocode and re-analyse, class by class.
+  std::vector<torch::Tensor> analysed;   // [count, n_mels, frames] per class
+  std::vector<torch::Tensor> generated;  // the generator's own log-mels, for the figure
+  for (int c = 0; c < num_classes; ++c) {
+    const torch::Tensor mels =
+        source.generate(c, count, options.seed + static_cast<uint64_t>(c) * 1000003ULL)
+            .to(torch::kCPU, torch::kFloat32);  // [count, n_mels, frames]
+    std::vector<torch::Tensor> parts;
+    for (int begin = 0; begin < count; begin += options.batch) {
+      if (progress)
+        progress({"generate", c * count + begin, num_classes * count, ref.class_names[c]});
+      const int end = std::min(count, begin + options.batch);
+      const torch::Tensor chunk = mels.slice(0, begin, end);
+      std::vector<std::vector<float>> audio;
+      const uint64_t phase_seed = options.seed + static_cast<uint64_t>(c) * 1000003ULL + begin;
+      if (source.to_audio) {
+        audio = source.to_audio(chunk, phase_seed);
+      } else {
+        dsp::GriffinLimOptions gl = options.griffin_lim;
+        gl.seed = phase_seed;
+        const torch::Tensor wav = dsp::log_mel_to_audio(chunk, fe, gl);  // [b, T]
+        for (int64_t i = 0; i < wav.size(0); ++i) {
+          const torch::Tensor row = wav[i].contiguous();
+          audio.emplace_back(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
+        }
+      }
+      parts.push_back(dsp::log_mel(stack_audio(audio), fe));  // [b, n_mels, frames]
+    }
+    analysed.push_back(torch::cat(parts, 0));
+    generated.push_back(mels);
+  }
+  if (progress) progress({"generate", num_classes * count, num_classes * count, ""});
+  const torch::Tensor gen_mels = torch::cat(analysed, 0);  // [C * count, n_mels, frames]
+  const torch::Tensor gen_labels =
+      torch::arange(num_classes, torch::kInt64).repeat_interleave(count);  // [C * count]
+  Classification gen = classify(ref.classifier, gen_mels);
+
+  EvaluationReport report;
+  report.frontend = fe.to_string();
+  report.class_names = ref.class_names;
+  report.count_per_class = count;
+  report.seed = options.seed;
+  report.quick = options.quick;
+  report.classifier_path = ref.classifier_path;
+  report.classifier_reused = ref.classifier_reused;
+  report.test_source = ref.test_source;
+  report.real_test_count = ref.test.labels.numel();
+  report.classifier_accuracy = ref.classifier_accuracy;
+  report.chance = ref.chance;
+  report.meaningful = ref.meaningful();
+
+  report.confusion = confusion(gen_labels, gen.predicted, num_classes);
+  report.conditional_accuracy = report.confusion.overall;
+  report.is_generated = inception_score(gen.probabilities, /*splits=*/1);
+  if (ref.test.labels.numel() > 0) {
+    report.is_real_test = inception_score(ref.test.classified.probabilities, /*splits=*/1);
+  }
+  const torch::Tensor& train_e = ref.train.classified.embeddings;
+  const torch::Tensor& test_e = ref.test.classified.embeddings;
+  report.fd = frechet_distance(gen.embeddings, test_e);
+  report.fd_floor = frechet_distance(train_e, test_e);
+
+  NdbOptions ndb_options;
+  const int64_t n_train = train_e.size(0);
+  ndb_options.k = options.ndb_k > 0 ? options.ndb_k
+                                    : static_cast<int>(std::clamp<int64_t>(n_train / 20, 2, 50));
+  ndb_options.k = static_cast<int>(std::min<int64_t>(ndb_options.k, n_train));
+  ndb_options.seed = options.seed;
+  if (ndb_options.k >= 2) report.ndb = ndb(train_e, gen.embeddings, ndb_options);
+
+  for (int c = 0; c < num_classes; ++c) {
+    ClassReport cr;
+    cr.name = ref.class_names[c];
+    const torch::Tensor g = rows_of(gen.embeddings, gen_labels, c);
+    const torch::Tensor te = rows_of(test_e, ref.test.labels, c);
+    const torch::Tensor tr = rows_of(train_e, ref.train.labels, c);
+    cr.generated = g.size(0);
+    cr.real_test = te.size(0);
+    cr.accuracy = report.confusion.per_class[c];
+    cr.fd = te.size(0) > 0 ? frechet_distance(g, te) : std::nan("");
+    cr.fd_floor = te.size(0) > 0 && tr.size(0) > 0 ? frechet_distance(tr, te) : std::nan("");
+    cr.diversity = mean_pairwise_distance(g);
+    cr.diversity_real = mean_pairwise_distance(tr);
+    cr.mode_collapse = is_mode_collapse(cr.diversity, cr.diversity_real);
+    report.mode_collapse = report.mode_collapse || cr.mode_collapse;
+    report.classes.push_back(cr);
+  }
+
+  if (options.reconstruction_per_class > 0 && ref.test.labels.numel() > 0) {
+    const auto [clips, sc] = reconstruction_quality(ref, options.reconstruction_per_class,
+                                                    options.griffin_lim, progress);
+    report.reconstruction_clips = clips;
+    report.reconstruction_sc_db = sc;
+  }
+
+  if (options.examples_per_class > 0) {
+    const int k = options.examples_per_class;
+    std::vector<torch::Tensor> gen_ex;
+    std::vector<torch::Tensor> real_ex;
+    for (int c = 0; c < num_classes; ++c) {
+      gen_ex.push_back(generated[c].slice(0, 0, k));
+      torch::Tensor real =
+          rows_of(ref.train.spectrograms, ref.train.labels, c).slice(0, 0, k).to(torch::kFloat32);
+      if (real.size(0) < k) {  // pad a small class with silence
+        real = torch::cat({real, torch::zeros({k - real.size(0), real.size(1), real.size(2)})}, 0);
+      }
+      real_ex.push_back(real);
+    }
+    report.generated_examples = torch::stack(gen_ex, 0);  // [C, k, n_mels, frames]
+    report.real_examples = torch::stack(real_ex, 0);
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace audiogan::eval

@@ -1,0 +1,75 @@
+// The result of an evaluation and its outputs: report.json, report.md and the figures.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "eval/confusion.h"
+#include "eval/inception_score.h"
+#include "eval/ndb.h"
+
+namespace audiogan::eval {
+
+struct ClassReport {
+  std::string name;
+  int64_t generated = 0;        // samples generated
+  int64_t real_test = 0;        // real test samples
+  double accuracy = 0.0;        // conditional accuracy of the generated samples
+  double fd = 0.0;              // generated vs real test
+  double fd_floor = 0.0;        // real train vs real test
+  double diversity = 0.0;       // generated, mean pairwise embedding distance
+  double diversity_real = 0.0;  // real train, same measure
+  bool mode_collapse = false;   // diversity < 0.5 x diversity_real
+};
+
+struct EvaluationReport {
+  // What was evaluated.
+  std::string checkpoint;
+  std::string data_root;
+  std::string frontend;
+  std::vector<std::string> class_names;
+  int count_per_class = 0;
+  uint64_t seed = 0;
+  bool quick = false;
+  // The classifier.
+  std::string classifier_path;
+  bool classifier_reused = false;
+  std::string test_source;
+  int64_t real_test_count = 0;
+  double classifier_accuracy = 0.0;
+  double chance = 0.0;
+  bool meaningful = false;
+  // Metrics.
+  Confusion confusion;  // generated: intended vs predicted
+  double conditional_accuracy = 0.0;
+  InceptionScore is_generated;
+  InceptionScore is_real_test;
+  double fd = 0.0;        // overall, generated vs real test
+  double fd_floor = 0.0;  // overall, real train vs real test
+  NdbResult ndb;
+  std::vector<ClassReport> classes;
+  bool mode_collapse = false;  // any class collapsed
+  int reconstruction_clips = 0;
+  double reconstruction_sc_db = 0.0;  // mean spectral convergence of the Griffin-Lim path
+  double seconds = 0.0;               // wall time of the evaluation
+  // For the figures: [C, k, n_mels, frames] float32, generated and real examples per class.
+  torch::Tensor generated_examples;
+  torch::Tensor real_examples;
+};
+
+// The report as JSON text (every number above, NaN written as null).
+std::string report_json(const EvaluationReport& report);
+// The report as Markdown tables.
+std::string report_markdown(const EvaluationReport& report);
+
+struct ReportFiles {
+  std::string json;
+  std::string markdown;
+  std::vector<std::string> figures;
+};
+// Writes report.json, report.md, confusion.png and spectrograms.png into `out_dir` (created).
+// Throws IoError naming the path that could not be written.
+ReportFiles write_report(const EvaluationReport& report, const std::string& out_dir);
+
+}  // namespace audiogan::eval

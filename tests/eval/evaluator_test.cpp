@@ -1,0 +1,181 @@
+// The whole evaluation path on a tiny real drum dataset (Debian's hydrogen-drumkits): the
+// spectrogram caches, the classifier (trained, then reused from its cache), a stand-in generator
+// vocoded and re-analysed like a checkpoint's output, every metric, and the report files.
+#include "eval/evaluator.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+namespace audiogan::eval {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kKits = "/usr/share/hydrogen/data/drumkits";
+
+// <tmp>/train/<class>/ and <tmp>/test/<class>/ with a few files per class: every 4th file of a
+// class goes to test.
+std::string make_drum_dataset(const std::string& name) {
+  const fs::path root = fs::path(::testing::TempDir()) / name;
+  fs::remove_all(root);
+  const std::vector<std::pair<std::string, std::regex>> classes = {
+      {"hihat", std::regex("^(hh|hihat|hat_|hhclosed)")},
+      {"kick", std::regex("^(bd|kick|bassdrum)")},
+      {"snare", std::regex("^(sd|snare)")}};
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(kKits)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& [label, pattern] : classes) {
+    int taken = 0;
+    for (const auto& path : files) {
+      std::string base = path.filename().string();
+      std::transform(base.begin(), base.end(), base.begin(), ::tolower);
+      const std::string ext = path.extension().string();
+      if (ext != ".wav" && ext != ".flac") continue;
+      if (!std::regex_search(base, pattern) || taken >= 12) continue;
+      const fs::path dir = root / (taken % 4 == 3 ? "test" : "train") / label;
+      fs::create_directories(dir);
+      fs::copy_file(path, dir / (std::to_string(taken) + ext));
+      ++taken;
+    }
+  }
+  return root.string();
+}
+
+FrontendConfig small_frontend() {
+  FrontendConfig fe;
+  fe.sample_rate = 16000;
+  fe.n_fft = 256;
+  fe.win_length = 256;
+  fe.hop_length = 128;
+  fe.n_mels = 32;
+  fe.frames = 32;
+  return fe;
+}
+
+ReferenceOptions small_reference(const std::string& root) {
+  ReferenceOptions options;
+  options.data_root = root;
+  options.threads = 2;
+  options.classifier.model.width = 8;
+  options.classifier.model.blocks = 3;
+  options.classifier.model.embedding = 32;
+  options.classifier.epochs = 10;
+  options.classifier.min_steps = 60;
+  options.classifier.batch = 8;
+  options.classifier.max_shift_frames = 2;
+  return options;
+}
+
+// A stand-in generator that replays real training spectrograms of the class (or, collapsed,
+// always the first one of the class), plus a little noise.
+GeneratedSource replay_source(const EvaluationReference& ref, bool collapsed) {
+  GeneratedSource source;
+  source.class_names = ref.class_names;
+  source.frontend = ref.frontend;
+  const torch::Tensor mels = ref.train.spectrograms.to(torch::kFloat32);
+  const torch::Tensor labels = ref.train.labels;
+  source.generate = [mels, labels, collapsed](int c, int count, uint64_t seed) {
+    const torch::Tensor own = mels.index_select(0, (labels == c).nonzero().squeeze(1));
+    torch::Tensor index = torch::arange(count, torch::kInt64) % own.size(0);
+    if (collapsed) index.zero_();
+    torch::manual_seed(seed);
+    return (own.index_select(0, index) + 0.01 * torch::randn({count, own.size(1), own.size(2)}))
+        .clamp_min(0.0);
+  };
+  return source;
+}
+
+EvaluationOptions small_evaluation() {
+  EvaluationOptions options;
+  options.count_per_class = 8;
+  options.seed = 5;
+  options.griffin_lim.iterations = 8;
+  options.reconstruction_per_class = 1;
+  options.examples_per_class = 2;
+  options.ndb_k = 3;
+  return options;
+}
+
+class EvaluatorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = new std::string(make_drum_dataset("audiogan-evaluator-test"));
+    reference_ = new EvaluationReference(
+        prepare_reference(small_frontend(), {"hihat", "kick", "snare"}, small_reference(*root_)));
+  }
+  static void TearDownTestSuite() {
+    delete reference_;
+    fs::remove_all(*root_);
+    delete root_;
+  }
+  static std::string* root_;
+  static EvaluationReference* reference_;
+};
+std::string* EvaluatorTest::root_ = nullptr;
+EvaluationReference* EvaluatorTest::reference_ = nullptr;
+
+TEST_F(EvaluatorTest, ClassifierOnRealDrumsIsWellAboveChanceAndCached) {
+  const EvaluationReference& ref = *reference_;
+  EXPECT_EQ(ref.test_source, "test");
+  EXPECT_EQ(ref.test.labels.numel(), 9);
+  EXPECT_FALSE(ref.classifier_reused);
+  EXPECT_GT(ref.classifier_accuracy, 2.0 * ref.chance);
+  EXPECT_TRUE(ref.meaningful());
+  const EvaluationReference again =
+      prepare_reference(small_frontend(), {"hihat", "kick", "snare"}, small_reference(*root_));
+  EXPECT_TRUE(again.classifier_reused);
+  EXPECT_EQ(again.classifier_path, ref.classifier_path);
+  EXPECT_TRUE(torch::allclose(again.test.classified.embeddings, ref.test.classified.embeddings));
+}
+
+TEST_F(EvaluatorTest, RejectsACheckpointWhoseClassesDifferFromTheData) {
+  EXPECT_THROW(prepare_reference(small_frontend(), {"kick", "snare"}, small_reference(*root_)),
+               DataError);
+}
+
+TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport) {
+  const EvaluationOptions options = small_evaluation();
+  const EvaluationReport report = evaluate(replay_source(*reference_, false), *reference_, options);
+  ASSERT_EQ(report.classes.size(), 3u);
+  const torch::Tensor rows = report.confusion.matrix.sum(1);
+  for (int c = 0; c < 3; ++c) EXPECT_EQ(rows[c].item<int64_t>(), 8);
+  EXPECT_GE(report.conditional_accuracy, 0.5);
+  EXPECT_GT(report.is_generated.mean, 1.0);
+  EXPECT_FALSE(report.mode_collapse);
+  EXPECT_EQ(report.ndb.k, 3);
+  EXPECT_EQ(report.reconstruction_clips, 3);
+  EXPECT_LT(report.reconstruction_sc_db, 0.0);
+  EXPECT_EQ(report.generated_examples.sizes(), (std::vector<int64_t>{3, 2, 32, 32}));
+
+  // Deterministic given the seed.
+  const EvaluationReport again = evaluate(replay_source(*reference_, false), *reference_, options);
+  EXPECT_DOUBLE_EQ(again.fd, report.fd);
+  EXPECT_DOUBLE_EQ(again.is_generated.mean, report.is_generated.mean);
+
+  const fs::path out = fs::path(*root_) / "report";
+  const ReportFiles files = write_report(report, out.string());
+  std::ifstream json_file(files.json);
+  const nlohmann::json json = nlohmann::json::parse(json_file);
+  EXPECT_EQ(json["per_class"].size(), 3u);
+  EXPECT_EQ(json["confusion"]["matrix"].size(), 3u);
+  EXPECT_TRUE(fs::file_size(files.markdown) > 100);
+}
+
+TEST_F(EvaluatorTest, ACollapsedGeneratorIsFlagged) {
+  EvaluationOptions options = small_evaluation();
+  options.reconstruction_per_class = 0;
+  const EvaluationReport report = evaluate(replay_source(*reference_, true), *reference_, options);
+  EXPECT_TRUE(report.mode_collapse);
+  for (const auto& c : report.classes) EXPECT_LT(c.diversity, 0.5 * c.diversity_real) << c.name;
+}
+
+}  // namespace
+}  // namespace audiogan::eval
