@@ -10,9 +10,12 @@ struct ModelSpec {
   std::string arch = "default";  // {seed, default}
   int num_classes = 1;
   int latent = 100;
-  int width = 0;                 // channel width multiplier; 0 = the arch's default
-  int n_mels = 128;              // divisible by 16
-  int frames = 512;              // divisible by 16
+  int width = 0;     // channel width multiplier; 0 = the arch's default
+  int n_mels = 128;  // divisible by 16
+  int frames = 512;  // divisible by 16
+  // --arch default only: keep activations channels-last (NHWC), the layout oneDNN convolves
+  // fastest on CPU. Inputs and outputs keep the caller's layout either way.
+  bool channels_last = true;
 };
 
 // z [B, latent] float, labels [B] int64 -> spectrograms [B, 1, n_mels, frames] in the normalised
@@ -32,5 +35,19 @@ class DiscriminatorBase : public torch::nn::Module {
 // Throws ConfigError naming the setting when the spec does not fit the arch.
 std::shared_ptr<GeneratorBase> make_generator(const ModelSpec& spec);
 std::shared_ptr<DiscriminatorBase> make_discriminator(const ModelSpec& spec);
+
+// The width an arch uses when spec.width is 0 (seed: 64, default: see docs/design.md).
+int default_width(const std::string& arch);
+
+// Multiply-adds x 2 of the convolution and linear layers, from the layer shapes, for a batch.
+struct ModelFlops {
+  double generator_forward = 0;      // G(z, y)
+  double discriminator_forward = 0;  // D(x, y)
+  // One GAN training step as the trainer runs it: G forward once, D forward + backward on a real
+  // and a fake batch, then D forward + backward and G backward for G's loss (backward ~ 2x
+  // forward).
+  double training_step() const { return 3 * generator_forward + 9 * discriminator_forward; }
+};
+ModelFlops count_flops(const ModelSpec& spec, int64_t batch);
 
 }  // namespace audiogan

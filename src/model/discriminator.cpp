@@ -1,0 +1,54 @@
+// The default discriminator. Layer list and the reason for each choice: docs/design.md.
+#include "model/discriminator.h"
+
+#include "model/spec_check.h"
+
+namespace audiogan {
+
+Discriminator::Discriminator(const ModelSpec& spec)
+    : spec_(resolve_spec(spec, default_width("default"))) {
+  const int64_t w = spec_.width;
+  const int64_t channels[] = {1, w, 2 * w, 4 * w, 8 * w};
+  for (int i = 0; i < 4; ++i) {
+    downs_.push_back(register_module(
+        "down" + std::to_string(i + 1),
+        SNConv2d(SNConv2dOptions(channels[i], channels[i + 1], 4).stride(2).padding(1))));
+    if (i > 0)
+      refines_.push_back(register_module(
+          "refine" + std::to_string(i + 1),
+          SNConv2d(SNConv2dOptions(channels[i + 1], channels[i + 1], 3).padding(1))));
+  }
+  linear_ = register_module("linear", SNLinear(SNLinearOptions(8 * w, 1)));
+  class_embed_ = register_parameter("class_embed", torch::empty({spec_.num_classes, 8 * w}));
+  {
+    torch::NoGradGuard no_grad;
+    torch::nn::init::xavier_uniform_(class_embed_);
+  }
+  auto u = torch::randn({spec_.num_classes});
+  class_embed_u_ = register_buffer("class_embed_u", u / (u.norm() + 1e-12));
+  if (spec_.channels_last) convert_to_channels_last(*this);
+}
+
+torch::Tensor Discriminator::forward(const torch::Tensor& x, const torch::Tensor& labels) {
+  check_spectrograms("Discriminator", x, labels, spec_);
+  auto h = x;
+  if (spec_.channels_last) h = h.contiguous(at::MemoryFormat::ChannelsLast);
+  for (size_t i = 0; i < downs_.size(); ++i) {
+    h = torch::leaky_relu(downs_[i]->forward(h), 0.2);  // [B, c_i, H/2, W/2]
+    if (i > 0) h = torch::leaky_relu(refines_[i - 1]->forward(h), 0.2);
+  }
+  // Sum pooling over time and frequency (as SNGAN/BigGAN): phi [B, 8w], in float32 so the
+  // projection's sum over channels does not lose precision under bf16 autocast.
+  const auto phi = h.sum({2, 3}).to(torch::kFloat);
+  const auto embed = spectral_normalize(class_embed_, class_embed_u_, is_training());
+  const auto projection = (embed.index_select(0, labels) * phi).sum(1, /*keepdim=*/true);  // [B, 1]
+  return linear_->forward(phi).to(torch::kFloat) + projection;                             // [B, 1]
+}
+
+void Discriminator::pretty_print(std::ostream& stream) const {
+  stream << "audiogan::Discriminator(classes=" << spec_.num_classes << ", width=" << spec_.width
+         << ", " << spec_.n_mels << "x" << spec_.frames << ", spectral norm, projection"
+         << (spec_.channels_last ? ", NHWC" : "") << ")";
+}
+
+}  // namespace audiogan

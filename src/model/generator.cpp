@@ -1,0 +1,49 @@
+// The default generator. Layer list and the reason for each choice: docs/design.md.
+#include "model/generator.h"
+
+#include "model/spec_check.h"
+
+namespace audiogan {
+
+Generator::Generator(const ModelSpec& spec) : spec_(resolve_spec(spec, default_width("default"))) {
+  const int64_t w = spec_.width;
+  h0_ = spec_.n_mels / 16;
+  w0_ = spec_.frames / 16;
+  embed_ = register_module("embed", torch::nn::Embedding(spec_.num_classes, kEmbedding));
+  fc_ = register_module("fc", torch::nn::Linear(spec_.latent + kEmbedding, 8 * w * h0_ * w0_));
+  const int64_t channels[] = {8 * w, 4 * w, 2 * w, w, w};
+  for (int i = 0; i < 4; ++i) {
+    norms_.push_back(register_module("norm" + std::to_string(i + 1),
+                                     ConditionalBatchNorm2d(channels[i], spec_.num_classes)));
+    ups_.push_back(register_module("up" + std::to_string(i + 1),
+                                   SubPixelUpsample(channels[i], channels[i + 1])));
+  }
+  norms_.push_back(
+      register_module("norm_out", ConditionalBatchNorm2d(channels[4], spec_.num_classes)));
+  out_ = register_module("out", torch::nn::Conv2d(torch::nn::Conv2dOptions(w, 1, 3).padding(1)));
+  if (spec_.channels_last) convert_to_channels_last(*this);
+}
+
+torch::Tensor Generator::forward(const torch::Tensor& z, const torch::Tensor& labels) {
+  check_inputs("Generator", z, labels, spec_);
+  const auto input = torch::cat({z, embed_->forward(labels).to(z.scalar_type())}, 1);
+  auto x = fc_->forward(input).view({-1, 8 * spec_.width, h0_, w0_});  // [B, 8w, n/16, f/16]
+  if (spec_.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+  for (size_t i = 0; i < ups_.size(); ++i) {
+    x = torch::relu(norms_[i]->forward(x, labels));
+    x = ups_[i]->forward(x);  // [B, c_{i+1}, 2H, 2W]
+  }
+  x = torch::relu(norms_.back()->forward(x, labels));  // [B, w, n, f]
+  // [B, 1, n, f]: with one channel both layouts hold the same bytes; contiguous() only fixes
+  // the strides so callers see a plain NCHW tensor.
+  return torch::tanh(out_->forward(x)).contiguous();
+}
+
+void Generator::pretty_print(std::ostream& stream) const {
+  stream << "audiogan::Generator(classes=" << spec_.num_classes << ", latent=" << spec_.latent
+         << ", width=" << spec_.width << ", " << spec_.n_mels << "x" << spec_.frames
+         << ", sub-pixel upsampling, conditional BN" << (spec_.channels_last ? ", NHWC" : "")
+         << ")";
+}
+
+}  // namespace audiogan

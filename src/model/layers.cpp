@@ -1,0 +1,188 @@
+// Spectral normalisation, conditional batch norm and sub-pixel upsampling.
+#include "model/layers.h"
+
+#include <cmath>
+
+#include "model/autocast.h"
+
+namespace audiogan {
+
+namespace {
+
+// Unit-norm random vector [n], the starting point of the power iteration.
+torch::Tensor random_unit_vector(int64_t n) {
+  auto v = torch::randn({n});
+  return v / (v.norm() + 1e-12);
+}
+
+// Kaiming-uniform initialisation with a = sqrt(5), as torch.nn.Conv2d and Linear use.
+void default_init(torch::Tensor& weight, torch::Tensor& bias) {
+  torch::NoGradGuard no_grad;
+  torch::nn::init::kaiming_uniform_(weight, std::sqrt(5.0));
+  if (bias.defined()) {
+    const int64_t fan_in = weight.numel() / weight.size(0);
+    const double bound = 1.0 / std::sqrt(static_cast<double>(fan_in));
+    bias.uniform_(-bound, bound);
+  }
+}
+
+}  // namespace
+
+torch::Tensor spectral_normalize(const torch::Tensor& weight, torch::Tensor& u, bool update_u,
+                                 int power_iterations, double eps) {
+  // The estimate runs in float32 with autocast off: under bf16 autocast the matrix products
+  // would be rounded to 8 bits of mantissa and sigma would jitter between steps.
+  const bool cpu_autocast = autocast_enabled(c10::DeviceType::CPU);
+  const bool cuda_autocast = autocast_enabled(c10::DeviceType::CUDA);
+  if (cpu_autocast) set_autocast(c10::DeviceType::CPU, false, autocast_dtype(c10::DeviceType::CPU));
+  if (cuda_autocast)
+    set_autocast(c10::DeviceType::CUDA, false, autocast_dtype(c10::DeviceType::CUDA));
+
+  const auto matrix = weight.reshape({weight.size(0), -1});  // [out, rest]
+  torch::Tensor u_now = u, v_now;
+  {
+    torch::NoGradGuard no_grad;
+    const auto m = matrix.detach();
+    v_now = torch::mv(m.t(), u_now);
+    v_now = v_now / (v_now.norm() + eps);
+    for (int i = 0; i < power_iterations && update_u; ++i) {
+      u_now = torch::mv(m, v_now);
+      u_now = u_now / (u_now.norm() + eps);
+      v_now = torch::mv(m.t(), u_now);
+      v_now = v_now / (v_now.norm() + eps);
+    }
+    if (update_u) u.copy_(u_now);
+    // Clones so that the in-place update of `u` by a later call (e.g. the second forward of a
+    // step) does not invalidate the tensors this graph saved for backward.
+    u_now = u_now.clone();
+    v_now = v_now.clone();
+  }
+  const auto sigma = torch::dot(u_now, torch::mv(matrix, v_now));
+  auto normalized = weight / sigma;
+
+  if (cpu_autocast) set_autocast(c10::DeviceType::CPU, true, autocast_dtype(c10::DeviceType::CPU));
+  if (cuda_autocast)
+    set_autocast(c10::DeviceType::CUDA, true, autocast_dtype(c10::DeviceType::CUDA));
+  return normalized;
+}
+
+// ---- SNConv2d ----
+
+SNConv2dImpl::SNConv2dImpl(const SNConv2dOptions& options_) : options(options_) {
+  reset();
+}
+
+void SNConv2dImpl::reset() {
+  weight_orig = register_parameter(
+      "weight_orig",
+      torch::empty({options.out(), options.in(), options.kernel(), options.kernel()}));
+  bias =
+      options.bias() ? register_parameter("bias", torch::empty({options.out()})) : torch::Tensor();
+  default_init(weight_orig, bias);
+  u = register_buffer("u", random_unit_vector(options.out()));
+}
+
+void SNConv2dImpl::pretty_print(std::ostream& stream) const {
+  stream << "audiogan::SNConv2d(" << options.in() << ", " << options.out()
+         << ", kernel_size=" << options.kernel() << ", stride=" << options.stride()
+         << ", padding=" << options.padding() << ")";
+}
+
+torch::Tensor SNConv2dImpl::normalized_weight() {
+  return spectral_normalize(weight_orig, u, /*update_u=*/false, options.power_iterations());
+}
+
+torch::Tensor SNConv2dImpl::forward(const torch::Tensor& x) {
+  const auto w = spectral_normalize(weight_orig, u, is_training(), options.power_iterations());
+  return torch::conv2d(x, w, bias, options.stride(), options.padding());
+}
+
+// ---- SNLinear ----
+
+SNLinearImpl::SNLinearImpl(const SNLinearOptions& options_) : options(options_) {
+  reset();
+}
+
+void SNLinearImpl::reset() {
+  weight_orig = register_parameter("weight_orig", torch::empty({options.out(), options.in()}));
+  bias =
+      options.bias() ? register_parameter("bias", torch::empty({options.out()})) : torch::Tensor();
+  default_init(weight_orig, bias);
+  u = register_buffer("u", random_unit_vector(options.out()));
+}
+
+void SNLinearImpl::pretty_print(std::ostream& stream) const {
+  stream << "audiogan::SNLinear(in=" << options.in() << ", out=" << options.out() << ")";
+}
+
+torch::Tensor SNLinearImpl::forward(const torch::Tensor& x) {
+  const auto w = spectral_normalize(weight_orig, u, is_training(), options.power_iterations());
+  return torch::linear(x, w, bias);
+}
+
+// ---- ConditionalBatchNorm2d ----
+
+ConditionalBatchNorm2dImpl::ConditionalBatchNorm2dImpl(int64_t channels_, int64_t num_classes_)
+    : channels(channels_), num_classes(num_classes_) {
+  reset();
+}
+
+void ConditionalBatchNorm2dImpl::reset() {
+  norm = register_module(
+      "norm", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).affine(false)));
+  gamma = register_module("gamma", torch::nn::Embedding(num_classes, channels));
+  beta = register_module("beta", torch::nn::Embedding(num_classes, channels));
+  torch::NoGradGuard no_grad;
+  gamma->weight.fill_(1.0);
+  beta->weight.zero_();
+}
+
+void ConditionalBatchNorm2dImpl::pretty_print(std::ostream& stream) const {
+  stream << "audiogan::ConditionalBatchNorm2d(" << channels << ", classes=" << num_classes << ")";
+}
+
+torch::Tensor ConditionalBatchNorm2dImpl::forward(const torch::Tensor& x,
+                                                  const torch::Tensor& labels) {
+  const auto scale = gamma->forward(labels).unsqueeze(-1).unsqueeze(-1);  // [B, C, 1, 1]
+  const auto shift = beta->forward(labels).unsqueeze(-1).unsqueeze(-1);   // [B, C, 1, 1]
+  return norm->forward(x) * scale + shift;
+}
+
+// ---- SubPixelUpsample ----
+
+SubPixelUpsampleImpl::SubPixelUpsampleImpl(int64_t in_, int64_t out_) : in(in_), out(out_) {
+  reset();
+}
+
+void SubPixelUpsampleImpl::reset() {
+  conv = register_module("conv",
+                         torch::nn::Conv2d(torch::nn::Conv2dOptions(in, 4 * out, 3).padding(1)));
+  // ICNR: pixel_shuffle maps channels 4c..4c+3 to the four sub-pixels of output channel c, so
+  // giving them the same kernel makes the initial upsampling a nearest-neighbour one.
+  // ref: Aitken et al. 2017, "Checkerboard artifact free sub-pixel convolution".
+  torch::NoGradGuard no_grad;
+  auto base = torch::empty({out, in, 3, 3});
+  torch::nn::init::kaiming_uniform_(base, std::sqrt(5.0));
+  conv->weight.copy_(base.repeat_interleave(4, /*dim=*/0));
+  conv->bias.zero_();
+}
+
+void SubPixelUpsampleImpl::pretty_print(std::ostream& stream) const {
+  stream << "audiogan::SubPixelUpsample(" << in << ", " << out << ", scale=2)";
+}
+
+torch::Tensor SubPixelUpsampleImpl::forward(const torch::Tensor& x) {
+  return torch::pixel_shuffle(conv->forward(x), 2);
+}
+
+}  // namespace audiogan
+
+namespace audiogan {
+void convert_to_channels_last(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.parameters(/*recurse=*/true))
+    if (p.dim() == 4) p.set_data(p.data().contiguous(at::MemoryFormat::ChannelsLast));
+  for (auto& b : module.buffers(/*recurse=*/true))
+    if (b.dim() == 4) b.set_data(b.data().contiguous(at::MemoryFormat::ChannelsLast));
+}
+}  // namespace audiogan

@@ -1,0 +1,109 @@
+// Building blocks shared by the model architectures: spectral normalisation, spectrally
+// normalised convolution and linear layers, class-conditional batch norm and sub-pixel upsampling.
+#pragma once
+
+#include <cstdint>
+
+namespace audiogan {
+
+// Spectral normalisation of a weight [out, ...] by one step of power iteration per call.
+// ref: Miyato et al. 2018, "Spectral Normalization for GANs"; torch.nn.utils.spectral_norm.
+// `u` [out] is the running left singular vector estimate (a module buffer, updated in place when
+// `update_u`). Returns weight / sigma where sigma ~ the largest singular value of the weight
+// reshaped to [out, rest]. The estimate runs in float32 even under autocast, so bf16 rounding
+// does not disturb the power iteration; gradients flow through sigma as in PyTorch.
+torch::Tensor spectral_normalize(const torch::Tensor& weight, torch::Tensor& u, bool update_u,
+                                 int power_iterations = 1, double eps = 1e-12);
+
+struct SNConv2dOptions {
+  SNConv2dOptions(int64_t in, int64_t out, int64_t kernel) : in_(in), out_(out), kernel_(kernel) {}
+  TORCH_ARG(int64_t, in);
+  TORCH_ARG(int64_t, out);
+  TORCH_ARG(int64_t, kernel);
+  TORCH_ARG(int64_t, stride) = 1;
+  TORCH_ARG(int64_t, padding) = 0;
+  TORCH_ARG(bool, bias) = true;
+  TORCH_ARG(int, power_iterations) = 1;
+};
+
+// Conv2d whose weight is spectrally normalised on every forward. Parameters: weight_orig, bias;
+// buffer: u (saved and loaded with the module).
+class SNConv2dImpl : public torch::nn::Cloneable<SNConv2dImpl> {
+ public:
+  explicit SNConv2dImpl(const SNConv2dOptions& options);
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  // x [B, in, H, W] -> [B, out, H', W']
+  torch::Tensor forward(const torch::Tensor& x);
+  // The normalised weight as forward uses it (without updating u).
+  torch::Tensor normalized_weight();
+
+  SNConv2dOptions options;
+  torch::Tensor weight_orig, bias, u;
+};
+TORCH_MODULE(SNConv2d);
+
+struct SNLinearOptions {
+  SNLinearOptions(int64_t in, int64_t out) : in_(in), out_(out) {}
+  TORCH_ARG(int64_t, in);
+  TORCH_ARG(int64_t, out);
+  TORCH_ARG(bool, bias) = true;
+  TORCH_ARG(int, power_iterations) = 1;
+};
+
+// Linear layer with a spectrally normalised weight; same parameters and buffer as SNConv2d.
+class SNLinearImpl : public torch::nn::Cloneable<SNLinearImpl> {
+ public:
+  explicit SNLinearImpl(const SNLinearOptions& options);
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  // x [B, in] -> [B, out]
+  torch::Tensor forward(const torch::Tensor& x);
+
+  SNLinearOptions options;
+  torch::Tensor weight_orig, bias, u;
+};
+TORCH_MODULE(SNLinear);
+
+// Class-conditional batch norm: BatchNorm2d without affine parameters, then a per-class scale and
+// shift looked up from embeddings (scale initialised to 1, shift to 0). ref: de Vries et al. 2017
+// and Miyato & Koyama 2018 (conditional BN in the generator).
+class ConditionalBatchNorm2dImpl : public torch::nn::Cloneable<ConditionalBatchNorm2dImpl> {
+ public:
+  ConditionalBatchNorm2dImpl(int64_t channels, int64_t num_classes);
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  // x [B, C, H, W], labels [B] int64 -> [B, C, H, W]
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& labels);
+
+  int64_t channels, num_classes;
+  torch::nn::BatchNorm2d norm{nullptr};
+  torch::nn::Embedding gamma{nullptr}, beta{nullptr};
+};
+TORCH_MODULE(ConditionalBatchNorm2d);
+
+// Sub-pixel upsampling by 2: a 3x3 convolution to 4x the output channels at the low resolution,
+// then a pixel shuffle. ref: Shi et al. 2016 (ESPCN). It can express every transposed
+// convolution with kernel 4, stride 2, padding 1 but runs as a plain Conv2d, which oneDNN
+// executes several times faster than ConvTranspose2d on CPU. The weight is initialised
+// "ICNR" (each of the 4 sub-pixels starts with the same kernel) to avoid checkerboard artefacts.
+class SubPixelUpsampleImpl : public torch::nn::Cloneable<SubPixelUpsampleImpl> {
+ public:
+  SubPixelUpsampleImpl(int64_t in, int64_t out);
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  // x [B, in, H, W] -> [B, out, 2H, 2W]
+  torch::Tensor forward(const torch::Tensor& x);
+
+  int64_t in, out;
+  torch::nn::Conv2d conv{nullptr};
+};
+TORCH_MODULE(SubPixelUpsample);
+
+}  // namespace audiogan
+
+namespace audiogan {
+// Stores every 4-D parameter and buffer of `module` (recursively) channels-last, so that
+// convolutions on channels-last activations do not reorder the weights on every call.
+void convert_to_channels_last(torch::nn::Module& module);
+}  // namespace audiogan
