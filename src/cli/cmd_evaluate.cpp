@@ -1,12 +1,157 @@
-// Placeholder registration until the subcommand is written.
+// `audiogan evaluate`: measures a checkpoint's generated sounds against the real data with the
+// evaluation classifier and writes report.json, report.md and figures.
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/threads.h"
+#include "eval/evaluator.h"
+#include "train/sampler.h"
 
 namespace audiogan::cli {
+namespace {
+
+struct EvaluateArgs {
+  std::string checkpoint;
+  std::string data;
+  std::string out;
+  std::string cache;
+  int count = 100;
+  uint64_t seed = 0;
+  int iterations = 32;
+  int reconstruction = 3;
+  int ndb_k = 0;
+  int threads = 0;
+  bool quick = false;
+};
+
+// <run>/checkpoints/x.pt -> <run>/eval; <dir>/x.pt -> <dir>/eval otherwise.
+std::string default_out_dir(const std::string& checkpoint) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::absolute(checkpoint).parent_path();
+  if (dir.filename() == "checkpoints") dir = dir.parent_path();
+  return (dir / "eval").string();
+}
+
+std::string fixed(double v, int digits = 2) {
+  if (!std::isfinite(v)) return "n/a";
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
+void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
+  out << "classifier accuracy on real " << r.test_source << ": "
+      << fixed(100 * r.classifier_accuracy, 1) << "% (chance " << fixed(100 * r.chance, 1)
+      << "%)\n";
+  if (!r.meaningful) {
+    out << "warning: the classifier is below twice chance on real data; the metrics are not "
+           "meaningful\n";
+  }
+  out << "conditional accuracy  " << fixed(100 * r.conditional_accuracy, 1) << "%\n";
+  out << "inception score       " << fixed(r.is_generated.mean) << "  (real test "
+      << fixed(r.is_real_test.mean) << ")\n";
+  out << "frechet distance      " << fixed(r.fd) << "  (floor, real train vs test "
+      << fixed(r.fd_floor) << ")\n";
+  out << "NDB/K                 " << fixed(r.ndb.ndb_over_k) << "  (" << r.ndb.different << " of "
+      << r.ndb.k << " bins)\n";
+  if (r.reconstruction_clips > 0) {
+    out << "vocoder convergence   " << fixed(r.reconstruction_sc_db) << " dB  ("
+        << r.reconstruction_clips << " real clips)\n";
+  }
+  out << "\n  class            acc      FD   floor   div  real div\n";
+  for (const auto& c : r.classes) {
+    char line[256];
+    std::snprintf(line, sizeof(line), "  %-14s %5s%% %7s %7s %5s %5s%s\n", c.name.c_str(),
+                  fixed(100 * c.accuracy, 1).c_str(), fixed(c.fd).c_str(),
+                  fixed(c.fd_floor).c_str(), fixed(c.diversity).c_str(),
+                  fixed(c.diversity_real).c_str(), c.mode_collapse ? "  MODE COLLAPSE" : "");
+    out << line;
+  }
+}
+
+void run(const EvaluateArgs& args) {
+  configure_threads(args.threads);
+  const Sampler sampler = Sampler::load(args.checkpoint);
+  eval::ReferenceOptions ref_options;
+  ref_options.data_root = args.data;
+  ref_options.cache_dir = args.cache;
+  ref_options.threads = args.threads;
+  std::string last_stage;
+  auto progress = [&last_stage](const eval::EvaluationProgress& p) {
+    if (p.stage != last_stage) {
+      if (!last_stage.empty()) std::cerr << "\n";
+      last_stage = p.stage;
+    }
+    std::cerr << "\r" << p.stage << " " << p.done << "/" << p.total
+              << (p.detail.empty() || p.stage.rfind("cache", 0) == 0 ? "" : "  " + p.detail)
+              << "\x1b[K" << std::flush;
+  };
+  const eval::EvaluationReference reference =
+      eval::prepare_reference(sampler.frontend(), sampler.class_names(), ref_options, progress);
+
+  eval::EvaluationOptions options =
+      args.quick ? eval::quick_options(args.seed) : eval::EvaluationOptions{};
+  if (!args.quick) options.count_per_class = args.count;
+  options.seed = args.seed;
+  options.griffin_lim.iterations = args.iterations;
+  if (!args.quick) options.reconstruction_per_class = args.reconstruction;
+  options.ndb_k = args.ndb_k;
+  const eval::GeneratedSource source = eval::source_from_sampler(sampler, options.griffin_lim);
+  eval::EvaluationReport report = eval::evaluate(source, reference, options, progress);
+  std::cerr << "\n";
+  report.checkpoint = args.checkpoint;
+  report.data_root = args.data;
+
+  const std::string out_dir = args.out.empty() ? default_out_dir(args.checkpoint) : args.out;
+  const eval::ReportFiles files = eval::write_report(report, out_dir);
+  print_summary(report, std::cout);
+  std::cout << "\nreport: " << files.markdown << "\n        " << files.json << "\n";
+  for (const auto& f : files.figures) std::cout << "        " << f << "\n";
+}
+
+}  // namespace
 
 void add_evaluate_command(CLI::App& app) {
-  auto* command = app.add_subcommand("evaluate", "(not yet available)");
-  command->callback([] { throw Error("evaluate: not yet available"); });
+  auto args = std::make_shared<EvaluateArgs>();
+  auto* command = app.add_subcommand(
+      "evaluate",
+      "Measure a checkpoint's generated sounds against real data: conditional accuracy, Inception "
+      "Score, Fréchet distance, NDB/K, diversity and vocoder quality, through a classifier "
+      "trained on the real train split (cached).\n"
+      "Example: audiogan evaluate --checkpoint runs/drums/checkpoints/last.pt --data data/drums");
+  command->add_option("--checkpoint", args->checkpoint, "Checkpoint written by train")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--data", args->data, "Dataset root (<root>/train/<class>/, optional test/)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  command->add_option("--count", args->count, "Generated clips per class, [2, inf)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1000000));
+  command->add_option("--out", args->out,
+                      "Report folder; default <run dir>/eval next to the checkpoint");
+  command->add_option("--seed", args->seed, "Seed of the latents and vocoder phases")
+      ->capture_default_str();
+  command->add_option("--cache", args->cache, "Cache folder; default <data>/.audiogan-cache");
+  command->add_option("--iters", args->iterations, "Griffin-Lim iterations, [1, 1000]")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  command
+      ->add_option("--reconstruction", args->reconstruction,
+                   "Real test clips per class for the vocoder check; 0 skips it")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  command->add_option("--ndb-bins", args->ndb_k, "NDB bins; 0 = real train clips / 20 in [2, 50]")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  command->add_flag("--quick", args->quick,
+                    "16 clips per class, no vocoder check (as in training)");
+  add_threads_flag(*command, args->threads);
+  command->callback([args] { run(*args); });
 }
 
 }  // namespace audiogan::cli
