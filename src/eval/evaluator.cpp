@@ -160,6 +160,7 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
 
   EvaluationReport report;
   report.frontend = fe.to_string();
+  report.frontend_config = fe;
   report.class_names = ref.class_names;
   report.count_per_class = count;
   report.seed = options.seed;

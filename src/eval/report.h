@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/config.h"
 #include "eval/confusion.h"
 #include "eval/inception_score.h"
 #include "eval/ndb.h"
@@ -27,7 +28,8 @@ struct EvaluationReport {
   // What was evaluated.
   std::string checkpoint;
   std::string data_root;
-  std::string frontend;
+  std::string frontend;  // frontend_config.to_string()
+  FrontendConfig frontend_config;
   std::vector<std::string> class_names;
   int count_per_class = 0;
   uint64_t seed = 0;
