@@ -17,8 +17,8 @@ struct Batch {
 struct BatchLoaderOptions {
   int batch = 32;
   uint64_t seed = 0;
-  int workers = 1;          // background threads assembling batches
-  int prefetch = 4;         // batches queued ahead
+  int workers = 1;   // background threads assembling batches
+  int prefetch = 4;  // batches queued ahead
   bool drop_last = true;
   bool pin_memory = false;  // for non-blocking copies to CUDA
 };

@@ -1,0 +1,183 @@
+// Audio decoding and WAV writing with libsndfile. Every failure becomes an IoError or DataError
+// naming the path, so a dataset scan can skip a broken file and say why.
+#include "audio/audio_file.h"
+
+#include <sndfile.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+
+#include "audio/resample.h"
+#include "core/error.h"
+
+namespace audiogan {
+namespace {
+
+struct SndfileCloser {
+  void operator()(SNDFILE* file) const { sf_close(file); }
+};
+using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+// Extra source audio decoded past a requested prefix so the resampler's filter (soxr HQ spans a
+// few milliseconds) sees real signal rather than the end of the data at the prefix's end.
+constexpr double kPrefixMarginSeconds = 0.05;
+
+SndfilePtr open_for_reading(const std::string& path, SF_INFO& info) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) throw IoError("audio: cannot read " + path + ": " + error.message());
+  if (size == 0) throw DataError("audio: " + path + " is a zero-length file");
+  info = SF_INFO{};
+  SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
+  if (!file) {
+    throw IoError("audio: cannot decode " + path + ": " + sf_strerror(nullptr) +
+                  " (expected audio that libsndfile reads: WAV, FLAC, OGG, AIFF, MP3)");
+  }
+  if (info.channels <= 0 || info.samplerate <= 0) {
+    throw DataError("audio: " + path + " has an invalid header (channels " +
+                    std::to_string(info.channels) + ", rate " + std::to_string(info.samplerate) +
+                    ")");
+  }
+  if (info.frames <= 0) throw DataError("audio: " + path + " holds no samples");
+  return file;
+}
+
+std::string format_name(int format) {
+  SF_FORMAT_INFO major{}, subtype{};
+  major.format = format & SF_FORMAT_TYPEMASK;
+  subtype.format = format & SF_FORMAT_SUBMASK;
+  std::string name;
+  if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &major, sizeof(major)) == 0 && major.extension) {
+    name = major.extension;
+  }
+  if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &subtype, sizeof(subtype)) == 0 && subtype.name) {
+    name += std::string(name.empty() ? "" : " ") + subtype.name;
+  }
+  return name;
+}
+
+// Decodes the first `max_seconds` (everything when <= 0), averaging channels to mono.
+AudioClip decode(const std::string& path, double max_seconds) {
+  SF_INFO info;
+  SndfilePtr file = open_for_reading(path, info);
+  int64_t wanted = info.frames;
+  if (max_seconds > 0) {
+    wanted =
+        std::min<int64_t>(wanted, static_cast<int64_t>(std::ceil(max_seconds * info.samplerate)));
+  }
+  const int channels = info.channels;
+  AudioClip clip;
+  clip.sample_rate = info.samplerate;
+  clip.source_seconds = static_cast<double>(info.frames) / info.samplerate;
+  clip.samples.resize(static_cast<size_t>(wanted));
+
+  // Chunks keep the interleaved buffer small for many-channel files.
+  constexpr int64_t kChunk = 65536;
+  std::vector<float> interleaved(static_cast<size_t>(std::min(wanted, kChunk) * channels));
+  int64_t done = 0;
+  while (done < wanted) {
+    const int64_t ask = std::min(kChunk, wanted - done);
+    const sf_count_t got = sf_readf_float(file.get(), interleaved.data(), ask);
+    if (got <= 0) break;
+    for (sf_count_t f = 0; f < got; ++f) {
+      double sum = 0.0;
+      for (int c = 0; c < channels; ++c) sum += interleaved[static_cast<size_t>(f * channels + c)];
+      clip.samples[static_cast<size_t>(done + f)] = static_cast<float>(sum / channels);
+    }
+    done += got;
+  }
+  if (done < wanted) {
+    throw DataError("audio: " + path + " is truncated: header promises " + std::to_string(wanted) +
+                    " frames, only " + std::to_string(done) + " could be decoded");
+  }
+  const auto bad = std::count_if(clip.samples.begin(), clip.samples.end(),
+                                 [](float x) { return !std::isfinite(x); });
+  if (bad > 0) {
+    throw DataError("audio: " + path + " has " + std::to_string(bad) + " non-finite (NaN/inf) of " +
+                    std::to_string(clip.samples.size()) + " samples");
+  }
+  return clip;
+}
+
+AudioClip resampled(AudioClip clip, int sample_rate) {
+  if (sample_rate <= 0 || clip.sample_rate == sample_rate) return clip;
+  clip.samples = resample(clip.samples, clip.sample_rate, sample_rate);
+  clip.sample_rate = sample_rate;
+  return clip;
+}
+
+void write_frames(const std::string& path, const std::vector<float>& interleaved, int channels,
+                  int sample_rate, WavFormat format) {
+  if (channels <= 0 || sample_rate <= 0 || interleaved.size() % static_cast<size_t>(channels)) {
+    throw IoError("audio: cannot write " + path + ": bad shape (channels " +
+                  std::to_string(channels) + ", rate " + std::to_string(sample_rate) + ")");
+  }
+  SF_INFO info{};
+  info.channels = channels;
+  info.samplerate = sample_rate;
+  info.format = SF_FORMAT_WAV | (format == WavFormat::Pcm16 ? SF_FORMAT_PCM_16 : SF_FORMAT_FLOAT);
+  SndfilePtr file(sf_open(path.c_str(), SFM_WRITE, &info));
+  if (!file) throw IoError("audio: cannot write " + path + ": " + sf_strerror(nullptr));
+  const sf_count_t frames = static_cast<sf_count_t>(interleaved.size() / channels);
+  sf_count_t written = 0;
+  if (format == WavFormat::Pcm16) {
+    // Our own scaling by 32768 (libsndfile writes with 32767 but reads with 32768), so values on
+    // the 16-bit grid read back exactly.
+    std::vector<short> pcm(interleaved.size());
+    for (size_t i = 0; i < pcm.size(); ++i) {
+      const float x = std::isfinite(interleaved[i]) ? interleaved[i] : 0.0f;
+      pcm[i] = static_cast<short>(std::clamp(std::lrint(x * 32768.0), -32768L, 32767L));
+    }
+    written = sf_writef_short(file.get(), pcm.data(), frames);
+  } else {
+    written = sf_writef_float(file.get(), interleaved.data(), frames);
+  }
+  if (written != frames) {
+    throw IoError("audio: writing " + path + " failed: " + sf_strerror(file.get()));
+  }
+}
+
+}  // namespace
+
+AudioInfo read_audio_info(const std::string& path) {
+  SF_INFO info;
+  open_for_reading(path, info);
+  return AudioInfo{info.frames, info.samplerate, info.channels, format_name(info.format)};
+}
+
+AudioClip read_audio(const std::string& path) {
+  return decode(path, 0);
+}
+
+AudioClip read_audio(const std::string& path, int sample_rate) {
+  return resampled(decode(path, 0), sample_rate);
+}
+
+AudioClip read_audio(const std::string& path, int sample_rate, double max_seconds) {
+  if (max_seconds <= 0) return read_audio(path, sample_rate);
+  AudioClip clip = resampled(decode(path, max_seconds + kPrefixMarginSeconds), sample_rate);
+  const auto keep = static_cast<size_t>(std::llround(max_seconds * clip.sample_rate));
+  if (clip.samples.size() > keep) clip.samples.resize(keep);
+  return clip;
+}
+
+void write_wav(const std::string& path, const std::vector<float>& samples, int sample_rate,
+               WavFormat format) {
+  write_frames(path, samples, /*channels=*/1, sample_rate, format);
+}
+
+void write_wav_interleaved(const std::string& path, const std::vector<float>& interleaved,
+                           int channels, int sample_rate, WavFormat format) {
+  write_frames(path, interleaved, channels, sample_rate, format);
+}
+
+const std::vector<std::string>& audio_extensions() {
+  static const std::vector<std::string> extensions = {".wav",  ".wave", ".flac", ".ogg",  ".oga",
+                                                      ".opus", ".mp3",  ".aif",  ".aiff", ".aifc",
+                                                      ".au",   ".snd",  ".caf",  ".w64",  ".rf64"};
+  return extensions;
+}
+
+}  // namespace audiogan

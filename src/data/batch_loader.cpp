@@ -1,0 +1,151 @@
+// Background assembly of float32 batches from the memory-mapped fp16 cache. Workers build batches
+// ahead of the consumer, at most `prefetch` of them; batches are handed out in order.
+#include "data/batch_loader.h"
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/error.h"
+#include "data/shuffle.h"
+
+namespace audiogan {
+
+struct BatchLoader::State {
+  SpectrogramCache cache;
+  BatchLoaderOptions options;
+  bool pin = false;
+
+  std::mutex mutex;
+  std::condition_variable work_cv;   // workers wait for a batch to build
+  std::condition_variable ready_cv;  // next() waits for the batch it must return
+  bool stop = false;
+  bool started = false;
+  uint64_t generation = 0;     // bumped per start_epoch: stale batches are dropped
+  std::vector<int64_t> order;  // the epoch's permutation of entries
+  int64_t next_assign = 0;     // next batch index a worker builds
+  int64_t next_deliver = 0;    // next batch index next() returns
+  int64_t end_batch = 0;
+  struct Slot {
+    Batch batch;
+    std::exception_ptr error;
+  };
+  std::map<int64_t, Slot> ready;
+  std::vector<std::thread> workers;
+
+  State(const SpectrogramCache& c, BatchLoaderOptions o) : cache(c), options(o) {}
+
+  int64_t batches_per_epoch() const {
+    const int64_t n = cache.size();
+    return options.drop_last ? n / options.batch : (n + options.batch - 1) / options.batch;
+  }
+
+  // Copies entries `indices` into a new batch, converting fp16 to float32.
+  Batch assemble(const std::vector<int64_t>& indices) const {
+    const torch::Tensor& source = cache.spectrograms();  // [N, n_mels, frames] float16
+    const auto b = static_cast<int64_t>(indices.size());
+    Batch batch;
+    auto options_f = torch::TensorOptions().dtype(torch::kFloat).pinned_memory(pin);
+    batch.spectrograms = torch::empty({b, 1, source.size(1), source.size(2)}, options_f);
+    batch.labels = torch::empty({b}, torch::kLong);
+    const int64_t* labels = cache.labels().data_ptr<int64_t>();
+    int64_t* out_labels = batch.labels.data_ptr<int64_t>();
+    for (int64_t j = 0; j < b; ++j) {
+      batch.spectrograms[j][0].copy_(source[indices[static_cast<size_t>(j)]]);
+      out_labels[j] = labels[indices[static_cast<size_t>(j)]];
+    }
+    return batch;
+  }
+
+  void work() {
+    torch::NoGradGuard no_grad;
+    std::unique_lock<std::mutex> lock(mutex);
+    while (true) {
+      work_cv.wait(lock, [&] {
+        return stop || (started && next_assign < end_batch &&
+                        next_assign < next_deliver + options.prefetch);
+      });
+      if (stop) return;
+      const int64_t index = next_assign++;
+      const uint64_t my_generation = generation;
+      const int64_t first = index * options.batch;
+      const int64_t last = std::min<int64_t>(first + options.batch, cache.size());
+      std::vector<int64_t> indices(order.begin() + first, order.begin() + last);
+      lock.unlock();
+      Slot slot;
+      try {
+        slot.batch = assemble(indices);
+      } catch (...) {
+        slot.error = std::current_exception();
+      }
+      lock.lock();
+      if (my_generation == generation) {
+        ready[index] = std::move(slot);
+        ready_cv.notify_all();
+      }
+    }
+  }
+
+  void start_locked(int64_t epoch, int64_t first_batch) {
+    ++generation;
+    ready.clear();
+    order = shuffled_indices(cache.size(), options.seed, static_cast<uint64_t>(epoch));
+    end_batch = batches_per_epoch();
+    next_assign = next_deliver = std::clamp<int64_t>(first_batch, 0, end_batch);
+    started = true;
+    work_cv.notify_all();
+  }
+};
+
+BatchLoader::BatchLoader(const SpectrogramCache& cache, BatchLoaderOptions options) {
+  if (options.batch < 1) {
+    throw ConfigError("batch loader: --batch expected >= 1, got " + std::to_string(options.batch));
+  }
+  options.workers = std::max(1, options.workers);
+  options.prefetch = std::max(1, options.prefetch);
+  state_ = std::make_unique<State>(cache, options);
+  // Pinned memory needs a CUDA runtime; without one the batches stay in ordinary memory.
+  state_->pin = options.pin_memory && torch::cuda::is_available();
+  for (int i = 0; i < options.workers; ++i) {
+    state_->workers.emplace_back([state = state_.get()] { state->work(); });
+  }
+}
+
+BatchLoader::~BatchLoader() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->stop = true;
+  }
+  state_->work_cv.notify_all();
+  state_->ready_cv.notify_all();
+  for (auto& worker : state_->workers) worker.join();
+}
+
+int64_t BatchLoader::batches_per_epoch() const {
+  return state_->batches_per_epoch();
+}
+
+void BatchLoader::start_epoch(int64_t epoch, int64_t first_batch) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->start_locked(epoch, first_batch);
+}
+
+bool BatchLoader::next(Batch& batch) {
+  std::unique_lock<std::mutex> lock(state_->mutex);
+  if (!state_->started) state_->start_locked(/*epoch=*/0, /*first_batch=*/0);
+  if (state_->next_deliver >= state_->end_batch) return false;
+  const int64_t index = state_->next_deliver;
+  state_->ready_cv.wait(lock, [&] { return state_->stop || state_->ready.count(index) > 0; });
+  if (state_->stop) return false;
+  State::Slot slot = std::move(state_->ready[index]);
+  state_->ready.erase(index);
+  ++state_->next_deliver;
+  lock.unlock();
+  state_->work_cv.notify_all();
+  if (slot.error) std::rethrow_exception(slot.error);
+  batch = std::move(slot.batch);
+  return true;
+}
+
+}  // namespace audiogan
