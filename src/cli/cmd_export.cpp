@@ -1,12 +1,30 @@
-// Placeholder registration until the subcommand is written.
+// `audiogan export`: the generator of a checkpoint as one self-describing file (weights + JSON
+// metadata) that Sampler::load and Python's torch.jit.load read. See docs/training.md.
+#include <cstdio>
+
 #include "cli/commands.h"
-#include "core/error.h"
+#include "train/export.h"
 
 namespace audiogan::cli {
 
 void add_export_command(CLI::App& app) {
-  auto* command = app.add_subcommand("export", "(not yet available)");
-  command->callback([] { throw Error("export: not yet available"); });
+  auto checkpoint = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand(
+      "export",
+      "Export a checkpoint's generator (EMA weights when present) with its class names, front "
+      "end and normalisation as one file.\nExample: audiogan export --checkpoint runs/drums/"
+      "checkpoints/last.pt --out drums_G.pt");
+  cmd->add_option("--checkpoint", *checkpoint, "RUN_DIR/checkpoints/last.pt")->required();
+  cmd->add_option("--out", *out, "Output file, e.g. G.pt")->required();
+  cmd->callback([checkpoint, out] {
+    export_generator(*checkpoint, *out);
+    std::printf("wrote %s\n", out->c_str());
+    std::printf(
+        "python: m = torch.jit.load('%s'); meta = json.loads(m.metadata); "
+        "weights = dict(m.generator.named_parameters())\n",
+        out->c_str());
+  });
 }
 
 }  // namespace audiogan::cli

@@ -1,0 +1,90 @@
+// Training checkpoints: G, D, the EMA of G, both optimizers, the loss scalers, the position in
+// training, RNG states, the resolved config, class names, front end and normalisation.
+//
+// File layout: a 32-byte header (magic "AUDIOGAN-CKPT-01", payload size, FNV-1a 64 checksum of
+// the payload) followed by a torch::serialize archive (a zip that torch.jit.load can read once
+// the header is stripped). The header lets a truncated or corrupt file be named as such instead
+// of surfacing as an obscure zip error. Files are written atomically (temp file, fsync, rename).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/gan_models.h"
+#include "train/grad_scaler.h"
+#include "train/normalisation.h"
+
+namespace audiogan {
+
+struct CheckpointMeta {
+  int64_t epoch = 0;           // the epoch in progress (0-based); == epochs done when batch = 0
+  int64_t batch_in_epoch = 0;  // batches of `epoch` already trained
+  int64_t step = 0;            // optimizer steps in total
+  std::string config_toml;     // the resolved Config
+  std::vector<std::string> class_names;
+  std::string frontend;  // FrontendConfig::to_string() of the data
+  Normalisation normalisation;
+  ModelSpec spec;
+  bool has_ema = false;
+  std::string data_root;  // where the training data came from (for --resume)
+  std::string cache_dir;
+  GradScalerState scaler_g;
+  GradScalerState scaler_d;
+
+  nlohmann::json to_json() const;
+  // Throws DataError naming `origin` when a field is missing or of the wrong type.
+  static CheckpointMeta from_json(const nlohmann::json& json, const std::string& origin);
+};
+
+// Collects the parts of a checkpoint in memory, then commits them to disk atomically.
+class CheckpointWriter {
+ public:
+  CheckpointWriter();
+  ~CheckpointWriter();
+  void add_module(const std::string& key, const torch::nn::Module& module);
+  void add_optimizer(const std::string& key, const torch::optim::Optimizer& optimizer);
+  void add_tensor(const std::string& key, const torch::Tensor& tensor);
+  // Writes header + archive to `path` via a temp file in the same folder, fsync and rename, so a
+  // crash at any moment leaves either the old or the new file whole. Throws IoError.
+  // Serialises once and writes every path in turn (e.g. last.pt and epoch_003.pt).
+  void commit(const std::vector<std::string>& paths, const CheckpointMeta& meta);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Opens and verifies a checkpoint; throws IoError (unreadable) or DataError (truncated, corrupt,
+// not a checkpoint) naming the path.
+class CheckpointReader {
+ public:
+  explicit CheckpointReader(const std::string& path, torch::Device device = torch::kCPU);
+  ~CheckpointReader();
+  const CheckpointMeta& meta() const;
+  const std::string& path() const;
+  bool has(const std::string& key) const;
+  // Loads parameters and buffers into `module`; throws DataError when they do not fit.
+  void load_module(const std::string& key, torch::nn::Module& module) const;
+  void load_optimizer(const std::string& key, torch::optim::Optimizer& optimizer) const;
+  torch::Tensor tensor(const std::string& key) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// True when the file starts with the checkpoint magic (an export file does not).
+bool is_checkpoint_file(const std::string& path);
+
+// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename, fsync of the
+// folder). Throws IoError naming the path and the system's reason.
+void write_file_atomically(const std::string& path, const std::string& bytes);
+
+// FNV-1a 64-bit hash of a byte range (the checkpoint checksum).
+uint64_t fnv1a64(const char* data, size_t size);
+
+}  // namespace audiogan

@@ -1,0 +1,42 @@
+// Watches what G outputs, because GAN losses can look healthy while G has collapsed to silence
+// or to one sound. Compares figures of generated log-mels with the same figures of real data.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace audiogan {
+
+// Figures of a set of log-mels (log1p units).
+struct OutputStats {
+  double active_frames = 0;   // share of frames whose loudest mel bin exceeds the threshold
+  double class_distance = 0;  // mean RMS distance between the per-class mean spectrograms
+  double diversity = 0;       // mean RMS distance between two samples of the same class
+  int64_t count = 0;
+};
+
+struct CollapseThresholds {
+  double silence_threshold = 1.0;         // log1p level of an "active" frame (set from the data)
+  double min_active_ratio = 0.2;          // warn when fake active share < this x the real one
+  double min_diversity_ratio = 0.1;       // warn when fake diversity < this x the real one
+  double min_class_distance_ratio = 0.1;  // warn when classes are this much closer than real
+};
+
+// log_mels [N, n_mels, frames], labels [N] int64 in [0, num_classes).
+OutputStats measure_outputs(const torch::Tensor& log_mels, const torch::Tensor& labels,
+                            int num_classes, double silence_threshold);
+
+struct CollapseReport {
+  OutputStats fake;
+  OutputStats real;
+  std::vector<std::string> warnings;  // empty when G looks healthy
+  nlohmann::json to_json() const;
+};
+
+// Compares generated with real figures and explains every sign of collapse in `warnings`.
+CollapseReport check_collapse(const OutputStats& fake, const OutputStats& real, int num_classes,
+                              const CollapseThresholds& thresholds);
+
+}  // namespace audiogan

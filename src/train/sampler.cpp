@@ -1,0 +1,128 @@
+// Sampler (see sampler.h): loads a training checkpoint or an exported generator.
+#include "train/sampler.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <mutex>
+
+#include "core/error.h"
+#include "model/gan_models.h"
+#include "train/checkpoint.h"
+#include "train/export.h"
+#include "train/normalisation.h"
+
+namespace audiogan {
+
+struct Sampler::State {
+  std::shared_ptr<GeneratorBase> generator;
+  ModelSpec spec;
+  std::vector<std::string> class_names;
+  FrontendConfig frontend;
+  Normalisation normalisation;
+  torch::Device device{torch::kCPU};
+  std::mutex mutex;  // one forward at a time (the server calls from several threads)
+};
+
+Sampler Sampler::load(const std::string& checkpoint_path, const std::string& device) {
+  auto state = std::make_shared<State>();
+  state->device = torch::Device(device == "cuda" ? torch::kCUDA : torch::kCPU);
+  if (is_checkpoint_file(checkpoint_path)) {
+    CheckpointReader reader(checkpoint_path, state->device);
+    const auto& meta = reader.meta();
+    state->spec = meta.spec;
+    state->class_names = meta.class_names;
+    state->frontend = Config::from_toml_string(meta.config_toml, checkpoint_path).frontend;
+    state->normalisation = meta.normalisation;
+    state->generator = make_generator(state->spec);
+    reader.load_module(meta.has_ema ? "ema_generator" : "generator", *state->generator);
+  } else {
+    ExportedGenerator exported = load_exported_generator(checkpoint_path, state->device);
+    state->spec = exported.spec;
+    state->class_names = exported.class_names;
+    state->frontend = exported.frontend;
+    state->normalisation = exported.normalisation;
+    state->generator = exported.generator;
+  }
+  state->generator->to(state->device);
+  state->generator->eval();
+  Sampler sampler;
+  sampler.state_ = state;
+  return sampler;
+}
+
+const std::vector<std::string>& Sampler::class_names() const {
+  return state_->class_names;
+}
+const FrontendConfig& Sampler::frontend() const {
+  return state_->frontend;
+}
+int Sampler::latent() const {
+  return state_->spec.latent;
+}
+
+int Sampler::class_index(const std::string& name_or_index) const {
+  const auto& names = state_->class_names;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name_or_index) return static_cast<int>(i);
+  }
+  const bool digits =
+      !name_or_index.empty() && name_or_index.find_first_not_of("0123456789") == std::string::npos;
+  if (digits && name_or_index.size() < 9) {
+    const int index = std::stoi(name_or_index);
+    if (index < static_cast<int>(names.size())) return index;
+  }
+  std::string known;
+  for (size_t i = 0; i < names.size(); ++i) {
+    known += (i ? ", " : "") + std::to_string(i) + "=" + names[i];
+  }
+  throw DataError("sampler: unknown class '" + name_or_index + "'; the model knows " +
+                  std::to_string(names.size()) + " classes: " + known);
+}
+
+torch::Tensor Sampler::latents(int count, uint64_t seed, double truncation) const {
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  auto z = torch::randn({count, state_->spec.latent}, generator, torch::kFloat);  // [count, L]
+  if (truncation > 0) {
+    // Resample components outside [-t, t] (the truncation trick, Brock et al. 2019, BigGAN).
+    for (int round = 0; round < 1000; ++round) {
+      auto outside = z.abs() > truncation;
+      if (!outside.any().item<bool>()) break;
+      z = torch::where(outside, torch::randn(z.sizes(), generator, torch::kFloat), z);
+    }
+    z = z.clamp(-truncation, truncation);
+  }
+  return z;
+}
+
+torch::Tensor Sampler::generate_log_mel(const torch::Tensor& z, const torch::Tensor& labels) const {
+  torch::NoGradGuard no_grad;
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  auto out = state_->generator->forward(z.to(state_->device, torch::kFloat),
+                                        labels.to(state_->device, torch::kLong));
+  return state_->normalisation.from_model(out).squeeze(1).cpu();  // [B, n_mels, frames]
+}
+
+torch::Tensor Sampler::generate_log_mel(int class_index, int count, uint64_t seed,
+                                        double truncation) const {
+  if (class_index < 0 || class_index >= static_cast<int>(state_->class_names.size())) {
+    throw DataError("sampler: class index " + std::to_string(class_index) + " is outside [0, " +
+                    std::to_string(state_->class_names.size()) + ")");
+  }
+  auto labels = torch::full({count}, class_index, torch::kLong);
+  return generate_log_mel(latents(count, seed, truncation), labels);
+}
+
+std::vector<std::vector<float>> Sampler::to_audio(const torch::Tensor& log_mels,
+                                                  const dsp::GriffinLimOptions& options) const {
+  auto mels = log_mels.to(torch::kCPU, torch::kFloat);
+  if (mels.dim() == 2) mels = mels.unsqueeze(0);
+  auto audio = dsp::log_mel_to_audio(mels, state_->frontend, options).contiguous();  // [B, T]
+  std::vector<std::vector<float>> clips;
+  for (int64_t i = 0; i < audio.size(0); ++i) {
+    auto row = audio[i].contiguous();
+    clips.emplace_back(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
+  }
+  return clips;
+}
+
+}  // namespace audiogan

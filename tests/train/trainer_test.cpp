@@ -1,0 +1,223 @@
+// Few-step training runs on a tiny real drum subset: outputs, resume identity, stop flag,
+// mismatching front end, bf16 autocast, and sampling from the checkpoint and its export.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "model/gan_models.h"
+#include "train/checkpoint.h"
+#include "train/export.h"
+#include "train/run_dir.h"
+#include "train/sampler.h"
+#include "train/trainer.h"
+#include "train_fixture.h"
+
+namespace audiogan {
+namespace {
+
+namespace fs = std::filesystem;
+using train_testing::TinyRun;
+
+std::string head(const std::string& path, size_t n) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(n, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(n));
+  return bytes.substr(0, static_cast<size_t>(in.gcount()));
+}
+
+TrainerOptions options_for(const TinyRun& t, const Config& config, const std::string& run) {
+  TrainerOptions o;
+  o.config = config;
+  o.data_root = t.data();
+  o.cache_dir = t.cache();
+  o.run_dir = run;
+  o.monitor_per_class = 2;
+  o.griffin_lim_iterations = 2;
+  return o;
+}
+
+// Every parameter and buffer of one module in a checkpoint, flattened in order.
+torch::Tensor weights(const std::string& checkpoint, const std::string& key) {
+  CheckpointReader reader(checkpoint);
+  auto g = make_generator(reader.meta().spec);
+  std::shared_ptr<torch::nn::Module> module = g;
+  if (key == "discriminator") module = make_discriminator(reader.meta().spec);
+  reader.load_module(key, *module);
+  std::vector<torch::Tensor> parts;
+  for (const auto& p : module->parameters()) parts.push_back(p.detach().flatten());
+  for (const auto& b : module->buffers()) parts.push_back(b.detach().flatten().to(torch::kFloat));
+  return torch::cat(parts);
+}
+
+#define REQUIRE_DRUMS(t) \
+  if (!(t).make_dataset()) GTEST_SKIP() << "hydrogen drum kits not installed"
+
+TEST(Trainer, FewStepRunWritesEveryOutputFile) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  auto o = options_for(t, TinyRun::small_config("seed"), t.run());
+  int steps = 0, epochs = 0;
+  o.callbacks.on_step = [&](const StepEvent& e) {
+    ++steps;
+    EXPECT_TRUE(std::isfinite(e.loss_g) && std::isfinite(e.loss_d));
+  };
+  o.callbacks.on_epoch = [&](const EpochEvent&) { ++epochs; };
+  const TrainResult result = train(o);
+  EXPECT_EQ(result.stopped_by, "epochs");
+  EXPECT_EQ(result.epochs_done, 2);
+  EXPECT_EQ(epochs, 2);
+  EXPECT_EQ(steps, result.step);
+  const RunDir run{t.run()};
+  const auto lines = read_json_lines(run.metrics());
+  ASSERT_EQ(lines.size(), 2u);
+  for (const auto& line : lines) {
+    EXPECT_TRUE(std::isfinite(line.at("loss_g").get<double>()));
+    EXPECT_TRUE(std::isfinite(line.at("loss_d").get<double>()));
+    EXPECT_TRUE(line.at("monitor").contains("fake"));
+    EXPECT_GT(line.at("samples_per_s").get<double>(), 0.0);
+  }
+  const std::string png = "\x89PNG";
+  for (const auto& path : {run.plot(1), run.plot(2), run.loss_plot()}) {
+    EXPECT_EQ(head(path, 4), png) << path;
+  }
+  for (const auto& cls : {"kick", "snare"}) {
+    EXPECT_EQ(head(run.audio_clip(cls, 2), 4), "RIFF") << cls;
+  }
+  EXPECT_NO_THROW(Config::from_toml_file(run.config()));
+  EXPECT_TRUE(is_checkpoint_file(run.last_checkpoint()));
+  EXPECT_TRUE(fs::exists(run.epoch_checkpoint(1)));
+  EXPECT_TRUE(fs::exists(run.epoch_checkpoint(2)));
+}
+
+TEST(Trainer, StepsThenResumeGiveTheSameWeightsAsAStraightRun) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("seed");
+  auto straight = options_for(t, config, t.run("straight"));
+  straight.epoch_outputs = false;
+  train(straight);
+
+  config.train.max_steps = 3;  // past the end of epoch 1, into the middle of epoch 2
+  auto first = options_for(t, config, t.run("split"));
+  first.epoch_outputs = false;
+  const TrainResult part = train(first);
+  ASSERT_EQ(part.stopped_by, "max_steps");
+  ASSERT_EQ(part.step, 3);
+  auto info = read_resume_info(t.run("split"));
+  info.config.train.max_steps = 0;
+  auto second = options_for(t, info.config, t.run("split"));
+  second.resume = true;
+  second.epoch_outputs = false;
+  const TrainResult rest = train(second);
+  EXPECT_EQ(rest.step, 4);
+
+  const auto a = RunDir{t.run("straight")}.last_checkpoint();
+  const auto b = RunDir{t.run("split")}.last_checkpoint();
+  for (const char* key : {"generator", "discriminator", "ema_generator"}) {
+    EXPECT_TRUE(torch::equal(weights(a, key), weights(b, key))) << key;
+  }
+}
+
+TEST(Trainer, StopFlagCheckpointsAndReturns) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  std::atomic<bool> stop{true};
+  auto o = options_for(t, TinyRun::small_config("seed"), t.run());
+  o.stop = &stop;
+  const TrainResult result = train(o);
+  EXPECT_EQ(result.stopped_by, "signal");
+  EXPECT_EQ(result.step, 1);
+  CheckpointReader reader(RunDir{t.run()}.last_checkpoint());
+  EXPECT_EQ(reader.meta().step, 1);
+  EXPECT_EQ(reader.meta().batch_in_epoch, 1);
+}
+
+TEST(Trainer, ResumingWithOtherFrontEndSettingsSaysWhatDiffers) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("seed");
+  config.train.max_steps = 1;
+  auto o = options_for(t, config, t.run());
+  o.epoch_outputs = false;
+  train(o);
+  config.frontend.hop_length = 128;
+  auto resumed = options_for(t, config, t.run());
+  resumed.resume = true;
+  try {
+    train(resumed);
+    FAIL() << "a checkpoint of other front-end settings was accepted";
+  } catch (const DataError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("hop_length: checkpoint 256, data 128"), std::string::npos) << message;
+  }
+}
+
+TEST(Trainer, Bf16AutocastStepsStayFinite) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  for (const char* arch : {"seed", "default"}) {
+    Config config = TinyRun::small_config(arch);
+    config.train.amp = "bf16";
+    config.train.epochs = 1;
+    auto o = options_for(t, config, t.run(arch));
+    o.epoch_outputs = false;
+    train(o);
+    const auto lines = read_json_lines(RunDir{t.run(arch)}.metrics());
+    ASSERT_EQ(lines.size(), 1u) << arch;
+    EXPECT_EQ(lines[0].at("amp"), "bf16");
+    EXPECT_TRUE(std::isfinite(lines[0].at("loss_g").get<double>())) << arch;
+    EXPECT_TRUE(std::isfinite(lines[0].at("loss_d").get<double>())) << arch;
+  }
+}
+
+TEST(Sampler, CheckpointAndExportGenerateTheSameLogMels) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("seed");
+  config.train.epochs = 1;
+  auto o = options_for(t, config, t.run());
+  o.epoch_outputs = false;
+  train(o);
+  const auto checkpoint = RunDir{t.run()}.last_checkpoint();
+  const auto exported = (t.root() / "G.pt").string();
+  export_generator(checkpoint, exported);
+  const Sampler a = Sampler::load(checkpoint);
+  const Sampler b = Sampler::load(exported);
+  EXPECT_EQ(a.class_names(), b.class_names());
+  EXPECT_EQ(a.frontend().to_string(), b.frontend().to_string());
+  auto mels = a.generate_log_mel(a.class_index("snare"), 3, /*seed=*/5);
+  EXPECT_EQ(mels.sizes(), (std::vector<int64_t>{3, 32, 32}));
+  EXPECT_GE(mels.min().item<float>(), 0.0f);
+  EXPECT_TRUE(torch::equal(mels, b.generate_log_mel(b.class_index("1"), 3, 5)));
+  const auto clips = a.to_audio(mels.narrow(0, 0, 1));
+  ASSERT_EQ(clips.size(), 1u);
+  EXPECT_EQ(clips[0].size(), size_t((32 - 1) * 256));
+  try {
+    a.class_index("hat");
+    FAIL();
+  } catch (const DataError& error) {
+    EXPECT_NE(std::string(error.what()).find("kick"), std::string::npos);
+  }
+}
+
+TEST(Sampler, TruncationKeepsLatentsInRangeAndSeedsAreDeterministic) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("seed");
+  config.train.max_steps = 1;
+  auto o = options_for(t, config, t.run());
+  o.epoch_outputs = false;
+  train(o);
+  const Sampler s = Sampler::load(RunDir{t.run()}.last_checkpoint());
+  auto z = s.latents(64, 9, /*truncation=*/0.5);
+  EXPECT_LE(z.abs().max().item<float>(), 0.5f);
+  EXPECT_TRUE(torch::equal(s.latents(4, 9), s.latents(4, 9)));
+  EXPECT_FALSE(torch::equal(s.latents(4, 9), s.latents(4, 10)));
+}
+
+}  // namespace
+}  // namespace audiogan
