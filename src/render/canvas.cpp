@@ -21,6 +21,7 @@ Canvas::Canvas(int width, int height) : width_(width), height_(height) {
   }
   cairo_set_source_rgb(cr_, 1, 1, 1);
   cairo_paint(cr_);
+  cairo_set_source_rgb(cr_, 0, 0, 0);  // text drawn before any colour is chosen is black
 }
 
 Canvas::~Canvas() {
