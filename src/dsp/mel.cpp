@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "dsp/stft.h"
 
 namespace audiogan::dsp {
 namespace {
@@ -81,22 +82,9 @@ torch::Tensor power_spectrogram(const torch::Tensor& waveform, const FrontendCon
                     std::to_string(waveform.dim()) + " dimensions");
   }
   const bool batched = waveform.dim() == 2;
-  torch::Tensor x = (batched ? waveform : waveform.unsqueeze(0)).to(torch::kFloat32);  // [B, T]
-  const int64_t length = x.size(1);
-  const int64_t pad = config.n_fft / 2;
-  const int64_t frames = 1 + length / config.hop_length;
-  // Reflection needs more samples than the padding; a shorter signal is extended with silence
-  // first and the frame count of the original length is kept afterwards.
-  if (length <= pad) x = torch::constant_pad_nd(x, {0, pad + 1 - length}, 0.0);
-  torch::Tensor padded =
-      torch::reflection_pad1d(x.unsqueeze(1), {pad, pad}).squeeze(1);  // [B, T + n_fft]
-  torch::Tensor window = torch::hann_window(
-      config.win_length, torch::TensorOptions().dtype(torch::kFloat32).device(x.device()));
-  torch::Tensor spec =
-      torch::stft(padded, config.n_fft, config.hop_length, config.win_length, window,
-                  /*normalized=*/false, /*onesided=*/true, /*return_complex=*/true);
-  // [B, n_fft/2+1, frames]; abs().pow(2) exactly as torchaudio's Spectrogram(power=2).
-  torch::Tensor power = spec.abs().pow(2.0).slice(2, 0, frames);
+  torch::Tensor x = batched ? waveform : waveform.unsqueeze(0);  // [B, T]
+  // abs().pow(2) exactly as torchaudio's Spectrogram(power=2).
+  torch::Tensor power = stft(x, config).abs().pow(2.0);  // [B, n_fft/2+1, frames]
   return batched ? power : power.squeeze(0);
 }
 

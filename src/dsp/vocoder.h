@@ -29,7 +29,13 @@ torch::Tensor log_mel_to_audio(const torch::Tensor& log_mel, const FrontendConfi
 
 // Spectral convergence in dB: 20 log10(|| |X| - |Y| ||_F / || |X| ||_F) between a target
 // magnitude and the STFT magnitude of `waveform`. Lower is better.
-double spectral_convergence_db(const torch::Tensor& target_magnitude,
-                               const torch::Tensor& waveform, const FrontendConfig& config);
+double spectral_convergence_db(const torch::Tensor& target_magnitude, const torch::Tensor& waveform,
+                               const FrontendConfig& config);
+
+// Spectral convergence in dB measured in mel space, for when only the log-mel is known: target
+// sqrt(expm1(log_mel)) [n_mels, F] against the mel magnitude of `waveform` [T] (frames aligned
+// from the start). Lower is better.
+double mel_spectral_convergence_db(const torch::Tensor& log_mel, const torch::Tensor& waveform,
+                                   const FrontendConfig& config);
 
 }  // namespace audiogan::dsp

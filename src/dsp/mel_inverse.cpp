@@ -1,0 +1,73 @@
+// Mel power -> linear power by non-negative least squares, batched: the clamped pseudo-inverse
+// followed by accelerated projected gradient (FISTA) on 0.5 ||fb^T X - M||^2 subject to X >= 0.
+// ref: librosa.feature.inverse.mel_to_stft / librosa.util.nnls (same problem and start point;
+// librosa solves it with L-BFGS-B per block, FISTA does the same job as a few batched matmuls).
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <mutex>
+
+#include "dsp/mel.h"
+#include "dsp/vocoder.h"
+
+namespace audiogan::dsp {
+namespace {
+
+constexpr int kNnlsIterations = 40;
+
+// What mel_to_linear needs per front-end setting, computed once (the pseudo-inverse costs an SVD).
+struct MelInverseBasis {
+  torch::Tensor fb;      // [K, M]
+  torch::Tensor fb_t;    // [M, K]
+  torch::Tensor pinv;    // [K, M], pseudo-inverse of fb^T
+  double lipschitz = 1;  // largest eigenvalue of fb fb^T: 1/L is a safe gradient step
+};
+
+const MelInverseBasis& basis_for(const FrontendConfig& config) {
+  static std::mutex mutex;
+  static std::map<std::string, MelInverseBasis> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto found = cache.find(config.to_string());
+  if (found != cache.end()) return found->second;
+  MelInverseBasis basis;
+  basis.fb = mel_filterbank(config).to(torch::kFloat64);
+  basis.fb_t = basis.fb.t().contiguous();
+  basis.pinv = torch::pinverse(basis.fb_t);
+  // Power iteration on the small [M, M] Gram matrix.
+  torch::Tensor gram = torch::matmul(basis.fb_t, basis.fb);
+  torch::Tensor v = torch::ones({gram.size(0)}, torch::kFloat64);
+  for (int i = 0; i < 100; ++i) v = torch::matmul(gram, v) / (v.norm() + 1e-300);
+  v = v / (v.norm() + 1e-300);
+  basis.lipschitz = std::max(torch::dot(v, torch::matmul(gram, v)).item<double>() * 1.01, 1e-12);
+  basis.fb = basis.fb.to(torch::kFloat32);
+  basis.fb_t = basis.fb_t.to(torch::kFloat32);
+  basis.pinv = basis.pinv.to(torch::kFloat32).contiguous();
+  return cache.emplace(config.to_string(), std::move(basis)).first->second;
+}
+
+}  // namespace
+
+torch::Tensor mel_to_linear(const torch::Tensor& mel_power, const FrontendConfig& config) {
+  const MelInverseBasis& basis = basis_for(config);
+  const auto device = mel_power.device();
+  torch::Tensor fb = basis.fb.to(device);                               // [K, M]
+  torch::Tensor fb_t = basis.fb_t.to(device);                           // [M, K]
+  torch::Tensor target = mel_power.to(torch::kFloat32).clamp_min(0.0);  // [..., M, F]
+  const float step = static_cast<float>(1.0 / basis.lipschitz);
+  // The gradient of 0.5 ||fb^T X - M||^2 is fb fb^T X - fb M; fb M is constant.
+  torch::Tensor fb_target = torch::matmul(fb, target);                             // [..., K, F]
+  torch::Tensor x = torch::matmul(basis.pinv.to(device), target).clamp_min_(0.0);  // [..., K, F]
+  torch::Tensor y = x;
+  double t = 1.0;
+  for (int i = 0; i < kNnlsIterations; ++i) {
+    torch::Tensor gradient = torch::matmul(fb, torch::matmul(fb_t, y)) - fb_target;
+    torch::Tensor next = (y - step * gradient).clamp_min_(0.0);
+    const double t_next = (1.0 + std::sqrt(1.0 + 4.0 * t * t)) / 2.0;
+    y = next + static_cast<float>((t - 1.0) / t_next) * (next - x);
+    x = next;
+    t = t_next;
+  }
+  return x;
+}
+
+}  // namespace audiogan::dsp
