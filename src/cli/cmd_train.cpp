@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "eval/training_hook.h"
 #include "train/trainer.h"
 
 namespace audiogan::cli {
@@ -152,6 +153,14 @@ void run_train(const TrainFlags& f) {
     options.cache_dir = f.cache;
   }
   options.config = resolve_config(f, resume.get());
+  if (options.config.train.eval_every > 0) {
+    eval::QuickEvalHookOptions quick;
+    quick.data_root = options.data_root;
+    quick.cache_dir = options.cache_dir;
+    quick.threads = options.config.train.threads;
+    quick.evaluation = eval::quick_options(options.config.train.seed);
+    options.evaluate = eval::make_quick_eval_hook(quick);
+  }
   g_stop.store(false);
   options.stop = &g_stop;
   std::signal(SIGINT, on_stop_signal);

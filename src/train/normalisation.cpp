@@ -24,7 +24,13 @@ Normalisation compute_normalisation(const torch::Tensor& spectrograms) {
   if (spectrograms.numel() == 0) return result;
   // The max is exact in fp16 and keeps every training value inside [-1, 1], which tanh can
   // reach; a percentile would clip the loudest peaks of drum hits.
-  const double high = spectrograms.max().item<double>();
+  // In chunks: the cache is fp16 and may be larger than memory as float32.
+  double high = 0.0;
+  const int64_t n = spectrograms.size(0);
+  for (int64_t i = 0; i < n; i += 256) {
+    auto chunk = spectrograms.narrow(0, i, std::min<int64_t>(256, n - i)).to(torch::kFloat);
+    high = std::max(high, chunk.max().item<double>());
+  }
   result.low = 0.0;
   result.high = high > 1e-6 ? high : 1.0;
   return result;

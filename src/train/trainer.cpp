@@ -138,13 +138,21 @@ struct Curve {
                          {"d_fake", nlohmann::json::array()}};
   void add(const StepStats& s, int64_t step) {
     bucket.add(s);
-    if (bucket.count < every) return;
+    if (bucket.count >= every) add_point(step);
+  }
+  void add_point(int64_t step) {
     json["step"].push_back(step);
     json["loss_g"].push_back(bucket.mean(bucket.loss_g));
     json["loss_d"].push_back(bucket.mean(bucket.loss_d));
     json["d_real"].push_back(bucket.mean(bucket.d_real));
     json["d_fake"].push_back(bucket.mean(bucket.d_fake));
     bucket = {};
+  }
+  // The epoch's last, partial bucket.
+  void flush(int64_t step) {
+    if (bucket.count == 0) return;
+    every = bucket.count;
+    add_point(step);
   }
 };
 
@@ -328,7 +336,7 @@ nlohmann::json Session::end_epoch(int64_t epoch, const RunningMeans& m, Curve& c
       {"device", device_.str()},
       {"loss_scale_g", nets_.scaler_g.current_scale()},
       {"loss_scale_d", nets_.scaler_d.current_scale()}};
-  if (curve.bucket.count > 0) curve.every = curve.bucket.count, curve.add({}, step_);
+  curve.flush(step_);
   line["curve"] = curve.json;
   // The monitor and the outputs must not move the training RNG streams.
   const auto global_state = default_cpu_generator().get_state();
