@@ -1,5 +1,5 @@
-// The evaluation classifier: a strided stem, Conv-BN-ReLU-MaxPool blocks, global average and
-// max pooling, a ReLU embedding layer and a linear head.
+// The evaluation classifier: a strided, pooled stem, Conv-BN-ReLU-MaxPool blocks, global average
+// and max pooling, a ReLU embedding layer and a linear head.
 #include "model/classifier.h"
 
 #include <sstream>
@@ -41,23 +41,30 @@ SpectrogramClassifierImpl::SpectrogramClassifierImpl(ClassifierOptions options)
 void SpectrogramClassifierImpl::reset() {
   norm_ = register_buffer("norm", torch::tensor({0.0f, 1.0f}));
   features_ = nn::Sequential();
-  // Stem: a 5x5 stride-2 convolution halves both axes at once, which keeps the full-resolution
-  // cost low on a CPU (most of a 128 x 512 log-mel of a short sound is silence).
+  // Stem: a 5x5 stride-2 convolution and a 2x2 max pool reduce both axes by 4 at once, which
+  // keeps the cost low on a CPU (most of a 128 x 512 log-mel of a short sound is silence).
   const int w = options_.width;
   features_->push_back(nn::Conv2d(nn::Conv2dOptions(1, w, 5).stride(2).padding(2).bias(false)));
   features_->push_back(nn::BatchNorm2d(w));
   features_->push_back(nn::ReLU());
-  int channels = w;
   int height = (options_.n_mels + 1) / 2;
+  int width = (options_.frames + 1) / 2;
+  if (height >= 4 && width >= 4) {
+    features_->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(2)));
+    height /= 2;
+    width /= 2;
+  }
+  int channels = w;
   for (int b = 0; b < options_.blocks; ++b) {
     const int out = std::min(channels * 2, 512);
     features_->push_back(nn::Conv2d(nn::Conv2dOptions(channels, out, 3).padding(1).bias(false)));
     features_->push_back(nn::BatchNorm2d(out));
     features_->push_back(nn::ReLU());
-    // Pool only while the mel axis is still tall enough; the frame axis is pooled globally.
-    if (height >= 4) {
+    // Pool while both axes are still at least 4 long; global pooling follows the last block.
+    if (height >= 4 && width >= 4) {
       features_->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(2)));
       height /= 2;
+      width /= 2;
     }
     channels = out;
   }

@@ -11,9 +11,9 @@ namespace audiogan {
 struct ClassifierOptions {
   int num_classes = 2;   // [2, inf)
   int n_mels = 128;      // input height
-  int frames = 512;      // input width (informational: pooling is global)
+  int frames = 512;      // input width: decides how often the blocks pool, [8, inf)
   int width = 16;        // channels of the first block; doubled per block, [4, 256]
-  int blocks = 4;        // conv blocks after the stem, [1, 6]
+  int blocks = 3;        // conv blocks after the stem, [1, 6]
   int embedding = 128;   // penultimate size, [8, 4096]
   double dropout = 0.2;  // before the head, [0, 1)
 

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "core/error.h"
+
 namespace audiogan::eval {
 namespace {
 

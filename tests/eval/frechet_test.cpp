@@ -64,9 +64,9 @@ TEST(Frechet, LargeSamplesApproachTheAnalyticDistance) {
   torch::manual_seed(4);
   const int d = 3;
   const torch::Tensor l1 =
-      torch::tensor({{1.0, 0, 0}, {0.5, 1.0, 0}, {0.2, -0.3, 0.7}}, torch::kFloat64);
+      torch::tensor({{1.0, 0.0, 0.0}, {0.5, 1.0, 0.0}, {0.2, -0.3, 0.7}}, torch::kFloat64);
   const torch::Tensor l2 =
-      torch::tensor({{0.6, 0, 0}, {-0.4, 1.2, 0}, {0.1, 0.3, 1.1}}, torch::kFloat64);
+      torch::tensor({{0.6, 0.0, 0.0}, {-0.4, 1.2, 0.0}, {0.1, 0.3, 1.1}}, torch::kFloat64);
   const torch::Tensor mu1 = torch::zeros({d}, torch::kFloat64);
   const torch::Tensor mu2 = torch::tensor({1.0, 0.0, -0.5}, torch::kFloat64);
   const torch::Tensor x = torch::randn({200000, d}, torch::kFloat64).matmul(l1.t()) + mu1;

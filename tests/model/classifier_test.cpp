@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/error.h"
 #include "eval/classifier_training.h"
 
 namespace audiogan {
@@ -30,7 +31,7 @@ eval::ClassifierTrainingOptions small_options() {
   options.model.blocks = 3;
   options.model.embedding = 32;
   options.epochs = 4;
-  options.min_steps = 40;
+  options.min_steps = 30;
   options.batch = 16;
   options.seed = 3;
   return options;
