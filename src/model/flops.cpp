@@ -43,12 +43,11 @@ ModelFlops count_flops(const ModelSpec& spec_in, int64_t batch) {
     flops.discriminator_forward = b * d;
   } else {
     double g = linear(spec.latent + Generator::kEmbedding, 8 * w * (n / 16) * (f / 16));
-    const double gc[] = {8 * w, 4 * w, 2 * w, w, w};
+    const double gc[] = {8 * w, 4 * w, 2 * w, w, 1};
     for (int i = 0; i < 4; ++i) {
       const double s = 16.0 / (1 << i);  // sub-pixel conv runs at the input size n/s x f/s
       g += conv(gc[i], 4 * gc[i + 1], 3, n / s, f / s);
     }
-    g += conv(w, 1, 3, n, f);
     const double dc[] = {1, w, 2 * w, 4 * w, 8 * w};
     double d = linear(8 * w, 1) + linear(8 * w, 1);  // psi and the projection
     for (int i = 0; i < 4; ++i) {

@@ -9,7 +9,7 @@ namespace audiogan {
 
 class Generator : public GeneratorBase {
  public:
-  // Channels 8w, 4w, 2w, w, w at n/16, n/8, n/4, n/2, n (w = spec.width, 0 = default_width).
+  // Channels 8w, 4w, 2w, w, 1 at n/16, n/8, n/4, n/2, n (w = spec.width, 0 = default_width).
   explicit Generator(const ModelSpec& spec);
   // z [B, latent], labels [B] int64 -> [B, 1, n_mels, frames] in [-1, 1]
   torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels) override;
@@ -22,9 +22,8 @@ class Generator : public GeneratorBase {
   int64_t h0_, w0_;
   torch::nn::Embedding embed_{nullptr};
   torch::nn::Linear fc_{nullptr};
-  std::vector<ConditionalBatchNorm2d> norms_;  // before each upsampling and the output conv
+  std::vector<ConditionalBatchNorm2d> norms_;  // before each upsampling
   std::vector<SubPixelUpsample> ups_;
-  torch::nn::Conv2d out_{nullptr};
 };
 
 }  // namespace audiogan
