@@ -2,8 +2,9 @@
 // skipped. Broken audio is found later (by the cache); here only names and extensions count.
 #include "data/dataset.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 
 #include "audio/audio_file.h"
@@ -33,9 +34,11 @@ bool is_audio(const fs::path& path) {
   return std::find(known.begin(), known.end(), ext) != known.end();
 }
 
+// Unix-epoch nanoseconds from stat(): std::filesystem's clock has an unspecified epoch in C++17.
 int64_t mtime_ns(const fs::path& path) {
-  const auto time = fs::last_write_time(path);
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return 0;
+  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000LL + info.st_mtim.tv_nsec;
 }
 
 // Every non-hidden sub-folder of `dir`, sorted by name.

@@ -104,11 +104,13 @@ std::shared_ptr<State> open_index(const CacheIndex& index, const std::string& in
       torch::TensorOptions().dtype(torch::kHalf));
   state->labels = torch::empty({n}, torch::kLong);
   state->content_frames = torch::empty({n}, torch::kLong);
+  int64_t* labels = state->labels.data_ptr<int64_t>();
+  int64_t* content = state->content_frames.data_ptr<int64_t>();
   for (int64_t i = 0; i < n; ++i) {
     const CacheEntry& e = index.entries[static_cast<size_t>(i)];
     state->paths.push_back(e.path);
-    state->labels[i] = e.class_index;
-    state->content_frames[i] = e.content_frames;
+    labels[i] = e.class_index;
+    content[i] = e.content_frames;
   }
   for (const auto& f : index.failed) state->failed.push_back({f.path, f.reason});
   return state;

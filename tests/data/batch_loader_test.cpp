@@ -1,0 +1,177 @@
+// The batch loader: deterministic order per (seed, epoch), every item once per epoch with its
+// label, resumable at a batch, independent of the worker count, and a clean shutdown.
+#include "data/batch_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "data/shuffle.h"
+#include "test_audio_files.h"
+
+namespace audiogan {
+namespace {
+
+// One cache of 10 distinct entries in 3 classes, shared by the suite.
+class BatchLoaderTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing_files::TempDir();
+    const char* classes[] = {"clap", "kick", "snare"};
+    for (int i = 0; i < 10; ++i) {
+      testing_files::write_mono(
+          *dir_ / ("data/" + std::string(classes[i % 3]) + "/" + std::to_string(i) + ".wav"),
+          testing_files::hit(i, 0.1, 16000), 16000);
+    }
+    FrontendConfig frontend;
+    frontend.sample_rate = 16000;
+    frontend.n_fft = 128;
+    frontend.win_length = 128;
+    frontend.hop_length = 32;
+    frontend.n_mels = 16;
+    frontend.frames = 8;
+    cache_ = new SpectrogramCache(SpectrogramCache::build(scan_dataset(*dir_ / "data"), frontend,
+                                                          *dir_ / "cache", 1, nullptr, nullptr));
+  }
+  static void TearDownTestSuite() {
+    delete cache_;
+    delete dir_;
+  }
+
+  // The cache row a batch item came from, found by content (-1 when none matches).
+  static int64_t source_of(const torch::Tensor& item) {  // item: [1, n_mels, frames]
+    for (int64_t i = 0; i < cache_->size(); ++i) {
+      if (torch::equal(cache_->spectrograms()[i].to(torch::kFloat), item[0])) return i;
+    }
+    return -1;
+  }
+
+  static std::vector<Batch> epoch(BatchLoader& loader, int64_t e, int64_t first = 0) {
+    loader.start_epoch(e, first);
+    std::vector<Batch> batches;
+    Batch batch;
+    while (loader.next(batch)) batches.push_back(batch);
+    return batches;
+  }
+
+  static testing_files::TempDir* dir_;
+  static SpectrogramCache* cache_;
+};
+
+testing_files::TempDir* BatchLoaderTest::dir_ = nullptr;
+SpectrogramCache* BatchLoaderTest::cache_ = nullptr;
+
+void expect_same(const std::vector<Batch>& a, const std::vector<Batch>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_TRUE(torch::equal(a[i].spectrograms, b[i].spectrograms)) << i;
+    EXPECT_TRUE(torch::equal(a[i].labels, b[i].labels)) << i;
+  }
+}
+
+TEST_F(BatchLoaderTest, EveryItemAppearsOncePerEpochWithItsLabel) {
+  BatchLoaderOptions options;
+  options.batch = 3;
+  options.drop_last = false;
+  options.workers = 2;
+  BatchLoader loader(*cache_, options);
+  EXPECT_EQ(loader.batches_per_epoch(), 4);
+  const auto batches = epoch(loader, 0);
+  ASSERT_EQ(batches.size(), 4u);
+  std::multiset<int64_t> seen;
+  for (const Batch& batch : batches) {
+    EXPECT_EQ(batch.spectrograms.scalar_type(), torch::kFloat);
+    EXPECT_EQ(batch.spectrograms.size(1), 1);
+    EXPECT_EQ(batch.spectrograms.size(2), 16);
+    EXPECT_EQ(batch.spectrograms.size(3), 8);
+    for (int64_t j = 0; j < batch.labels.size(0); ++j) {
+      const int64_t source = source_of(batch.spectrograms[j]);
+      ASSERT_GE(source, 0);
+      seen.insert(source);
+      EXPECT_EQ(batch.labels[j].item<int64_t>(), cache_->labels()[source].item<int64_t>());
+    }
+  }
+  EXPECT_EQ(seen.size(), 10u);
+  EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), 10u);
+}
+
+TEST_F(BatchLoaderTest, SameSeedAndEpochGiveTheSameBatches) {
+  BatchLoaderOptions options;
+  options.batch = 4;
+  options.seed = 7;
+  BatchLoader a(*cache_, options), b(*cache_, options);
+  expect_same(epoch(a, 3), epoch(b, 3));
+}
+
+TEST_F(BatchLoaderTest, OrderChangesWithEpochAndSeed) {
+  EXPECT_NE(shuffled_indices(10, 7, 0), shuffled_indices(10, 7, 1));
+  EXPECT_NE(shuffled_indices(10, 7, 0), shuffled_indices(10, 8, 0));
+  EXPECT_EQ(shuffled_indices(10, 7, 0), shuffled_indices(10, 7, 0));
+}
+
+TEST_F(BatchLoaderTest, WorkerCountDoesNotChangeTheBatches) {
+  BatchLoaderOptions one;
+  one.batch = 2;
+  one.workers = 1;
+  BatchLoaderOptions three = one;
+  three.workers = 3;
+  three.prefetch = 1;
+  BatchLoader a(*cache_, one), b(*cache_, three);
+  expect_same(epoch(a, 5), epoch(b, 5));
+}
+
+TEST_F(BatchLoaderTest, ResumingAtABatchGivesTheRestOfTheEpoch) {
+  BatchLoaderOptions options;
+  options.batch = 2;
+  BatchLoader loader(*cache_, options);
+  const auto whole = epoch(loader, 2);
+  const auto rest = epoch(loader, 2, /*first=*/3);
+  ASSERT_EQ(whole.size(), 5u);
+  expect_same(std::vector<Batch>(whole.begin() + 3, whole.end()), rest);
+}
+
+TEST_F(BatchLoaderTest, DropLastDropsThePartialBatch) {
+  BatchLoaderOptions options;
+  options.batch = 4;
+  options.drop_last = true;
+  BatchLoader loader(*cache_, options);
+  EXPECT_EQ(loader.batches_per_epoch(), 2);
+  const auto batches = epoch(loader, 0);
+  ASSERT_EQ(batches.size(), 2u);
+  for (const auto& batch : batches) EXPECT_EQ(batch.labels.size(0), 4);
+}
+
+TEST_F(BatchLoaderTest, RestartingMidEpochAndDestroyingMidEpochAreClean) {
+  BatchLoaderOptions options;
+  options.batch = 1;
+  options.workers = 2;
+  options.prefetch = 2;
+  auto loader = std::make_unique<BatchLoader>(*cache_, options);
+  Batch batch;
+  ASSERT_TRUE(loader->next(batch));  // epoch 0 starts by itself
+  loader->start_epoch(1);
+  ASSERT_TRUE(loader->next(batch));
+  BatchLoader fresh(*cache_, options);
+  fresh.start_epoch(1);
+  Batch expected;
+  ASSERT_TRUE(fresh.next(expected));
+  EXPECT_TRUE(torch::equal(batch.spectrograms, expected.spectrograms));
+  loader.reset();  // workers are mid-epoch with batches queued
+  SUCCEED();
+}
+
+TEST(Shuffle, IsAPermutation) {
+  auto order = shuffled_indices(1000, 42, 3);
+  std::sort(order.begin(), order.end());
+  for (int64_t i = 0; i < 1000; ++i) ASSERT_EQ(order[static_cast<size_t>(i)], i);
+  EXPECT_TRUE(shuffled_indices(0, 1, 1).empty());
+}
+
+TEST(Shuffle, FirstPositionIsRoughlyUniform) {
+  std::vector<int> counts(4, 0);
+  for (uint64_t epoch = 0; epoch < 4000; ++epoch) ++counts[shuffled_indices(4, 9, epoch)[0]];
+  for (int c : counts) EXPECT_NEAR(c, 1000, 150);
+}
+
+}  // namespace
+}  // namespace audiogan
