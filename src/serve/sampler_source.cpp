@@ -1,0 +1,119 @@
+// The real clip source: Samplers loaded lazily per checkpoint, reloaded when the file changes,
+// generation serialised behind one mutex.
+#include <sys/stat.h>
+
+#include <map>
+#include <mutex>
+
+#include "core/error.h"
+#include "render/spectrogram_plot.h"
+#include "serve/clip_source.h"
+#include "serve/wav_bytes.h"
+#include "train/sampler.h"
+
+namespace audiogan::serve {
+namespace {
+
+// At most this many checkpoints stay loaded; a page rarely compares more.
+constexpr size_t kMaxLoaded = 4;
+
+struct FileStamp {
+  long long mtime_ns = 0, size = 0;
+  bool operator==(const FileStamp& other) const {
+    return mtime_ns == other.mtime_ns && size == other.size;
+  }
+};
+
+FileStamp stamp_of(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0)
+    throw IoError("serve: checkpoint " + path + " cannot be read (it may have been pruned)");
+  return {static_cast<long long>(info.st_mtim.tv_sec) * 1000000000LL + info.st_mtim.tv_nsec,
+          static_cast<long long>(info.st_size)};
+}
+
+class SamplerSource : public ClipSource {
+ public:
+  explicit SamplerSource(std::string device) : device_(std::move(device)) {}
+
+  std::vector<std::string> classes(const std::string& checkpoint_path) override {
+    return sampler(checkpoint_path)->class_names();
+  }
+
+  std::vector<Clip> generate(const std::string& checkpoint_path, int class_index,
+                             const std::vector<uint64_t>& seeds, double truncation) override {
+    const auto loaded = sampler(checkpoint_path);
+    const std::string class_name = loaded->class_names().at(class_index);
+    std::lock_guard<std::mutex> lock(generate_mutex_);
+    torch::NoGradGuard no_grad;
+    // Each clip's latent comes from its own seed, so a clip does not depend on its batch.
+    std::vector<torch::Tensor> latents;
+    for (uint64_t seed : seeds) latents.push_back(loaded->latents(1, seed, truncation));
+    const torch::Tensor z = torch::cat(latents, 0);  // [B, latent]
+    const torch::Tensor labels = torch::full({static_cast<int64_t>(seeds.size())}, class_index,
+                                             torch::dtype(torch::kLong).device(z.device()));
+    const torch::Tensor log_mels =
+        loaded->generate_log_mel(z, labels).to(torch::kCPU);  // [B, n_mels, frames]
+
+    std::vector<Clip> clips;
+    const int rate = loaded->frontend().sample_rate;
+    for (size_t i = 0; i < seeds.size(); ++i) {
+      dsp::GriffinLimOptions options;
+      options.seed = seeds[i];  // phase initialisation follows the clip's seed too
+      const torch::Tensor log_mel = log_mels[static_cast<int64_t>(i)];  // [n_mels, frames]
+      const auto audio = loaded->to_audio(log_mel.unsqueeze(0), options);
+      Clip clip;
+      clip.wav = encode_wav_pcm16(audio.at(0), rate);
+      clip.duration_s = static_cast<double>(audio.at(0).size()) / rate;
+      render::SpectrogramPlotOptions plot;
+      plot.panel_width = 480;
+      plot.panel_height = 200;
+      clip.png = render::spectrogram_image_png(
+          log_mel, class_name + "  (seed " + std::to_string(seeds[i]) + ")", loaded->frontend(),
+          plot);
+      clips.push_back(std::move(clip));
+    }
+    return clips;
+  }
+
+ private:
+  struct Loaded {
+    FileStamp stamp;
+    std::shared_ptr<const Sampler> sampler;
+    uint64_t last_used = 0;
+  };
+
+  // The loaded sampler for `path`, (re)loading it when absent or when the file changed.
+  std::shared_ptr<const Sampler> sampler(const std::string& path) {
+    const FileStamp stamp = stamp_of(path);
+    std::lock_guard<std::mutex> lock(load_mutex_);
+    auto found = loaded_.find(path);
+    if (found != loaded_.end() && found->second.stamp == stamp) {
+      found->second.last_used = ++clock_;
+      return found->second.sampler;
+    }
+    auto sampler = std::make_shared<const Sampler>(Sampler::load(path, device_));
+    loaded_[path] = {stamp, sampler, ++clock_};
+    while (loaded_.size() > kMaxLoaded) {
+      auto oldest = loaded_.begin();
+      for (auto it = loaded_.begin(); it != loaded_.end(); ++it)
+        if (it->second.last_used < oldest->second.last_used) oldest = it;
+      loaded_.erase(oldest);  // in-flight requests keep their shared_ptr
+    }
+    return sampler;
+  }
+
+  std::string device_;
+  std::mutex load_mutex_;
+  std::map<std::string, Loaded> loaded_;
+  uint64_t clock_ = 0;
+  std::mutex generate_mutex_;
+};
+
+}  // namespace
+
+std::shared_ptr<ClipSource> make_sampler_source(const std::string& device) {
+  return std::make_shared<SamplerSource>(device);
+}
+
+}  // namespace audiogan::serve

@@ -1,0 +1,48 @@
+// Parsing of POST /api/generate bodies: defaults, accepted forms and refusals naming the field.
+#include <gtest/gtest.h>
+
+#include "serve/generate_request.h"
+
+namespace audiogan::serve {
+namespace {
+
+int status_of(const std::string& body) {
+  try {
+    GenerateRequest::parse(body);
+  } catch (const HttpError& error) {
+    return error.status();
+  }
+  return 200;
+}
+
+TEST(GenerateRequest, FillsDefaultsForOptionalFields) {
+  const auto request = GenerateRequest::parse(R"({"run": "r", "class": "kick"})");
+  EXPECT_EQ(request.run, "r");
+  EXPECT_EQ(request.class_name, "kick");
+  EXPECT_EQ(request.count, 1);
+  EXPECT_FALSE(request.seed.has_value());
+  EXPECT_EQ(request.truncation, 0.0);
+  EXPECT_TRUE(request.checkpoint.empty());
+}
+
+TEST(GenerateRequest, AcceptsSeedsAsNumbersOrDecimalStringsUpTo64Bits) {
+  EXPECT_EQ(*GenerateRequest::parse(R"({"run":"r","class":1,"seed":42})").seed, 42u);
+  EXPECT_EQ(*GenerateRequest::parse(R"({"run":"r","class":1,"seed":"18446744073709551615"})").seed,
+            18446744073709551615ull);
+  EXPECT_EQ(GenerateRequest::parse(R"({"run":"r","class":1})").class_name, "1");
+}
+
+TEST(GenerateRequest, RefusesOutOfRangeAndMalformedInput) {
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","count":16})"), 200);
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","count":17})"), 400);
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","count":1.5})"), 400);
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","seed":"18446744073709551616"})"), 400);
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","truncation":11})"), 400);
+  EXPECT_EQ(status_of(R"({"run":"","class":"k"})"), 400);
+  EXPECT_EQ(status_of(R"({"run":"r","class":null})"), 400);
+  EXPECT_EQ(status_of("not json"), 400);
+  EXPECT_EQ(status_of("\"just a string\""), 400);
+}
+
+}  // namespace
+}  // namespace audiogan::serve
