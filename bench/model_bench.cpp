@@ -118,6 +118,7 @@ void model_args(benchmark::internal::Benchmark* b) {
   b->ArgNames({"arch", "bf16", "width", "batch", "frames", "nhwc"});
   for (int arch : {0, 1})
     for (int bf16 : {0, 1}) b->Args({arch, bf16, 0, 32, 512, 1});
+  for (int bf16 : {0, 1}) b->Args({1, bf16, 0, 32, 512, 0});  // default arch in NCHW, to compare
   b->Unit(benchmark::kMillisecond)->MinTime(1.0)->UseRealTime();
 }
 
