@@ -47,14 +47,15 @@ std::thread start_signal_watcher(serve::Server& server, std::atomic<bool>& done)
 void run_serve(ServeOptions& options) {
   options.server.cache.max_bytes = options.cache_mb << 20;
   options.server.validate();
-  configure_threads(options.threads);
 
-  // Block the stop signals before any thread starts, so every thread inherits the mask.
+  // Block the stop signals before any thread starts (LibTorch's included), so every thread inherits
+  // the mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  configure_threads(options.threads);
 
   serve::Server server(options.server, options.runs, serve::make_sampler_source(options.device));
   std::mutex print_mutex;
