@@ -76,8 +76,9 @@ ReferenceOptions small_reference(const std::string& root) {
   return options;
 }
 
-// A stand-in generator that replays real training spectrograms of the class (or, collapsed,
-// always the first one of the class), plus a little noise.
+// A stand-in generator that replays real training spectrograms of the class with a little
+// noise, or, collapsed, always the first one of the class vocoded with zero initial phase (so
+// every clip comes out the same).
 GeneratedSource replay_source(const EvaluationReference& ref, bool collapsed) {
   GeneratedSource source;
   source.class_names = ref.class_names;
@@ -87,11 +88,26 @@ GeneratedSource replay_source(const EvaluationReference& ref, bool collapsed) {
   source.generate = [mels, labels, collapsed](int c, int count, uint64_t seed) {
     const torch::Tensor own = mels.index_select(0, (labels == c).nonzero().squeeze(1));
     torch::Tensor index = torch::arange(count, torch::kInt64) % own.size(0);
-    if (collapsed) index.zero_();
+    if (collapsed) return own.index_select(0, index.zero_());
     torch::manual_seed(seed);
     return (own.index_select(0, index) + 0.01 * torch::randn({count, own.size(1), own.size(2)}))
         .clamp_min(0.0);
   };
+  if (collapsed) {
+    const FrontendConfig fe = ref.frontend;
+    source.to_audio = [fe](const torch::Tensor& log_mels, uint64_t /*seed*/) {
+      dsp::GriffinLimOptions gl;
+      gl.iterations = 8;
+      gl.random_init = false;
+      const torch::Tensor wav = dsp::log_mel_to_audio(log_mels, fe, gl).contiguous();  // [B, T]
+      std::vector<std::vector<float>> out;
+      for (int64_t i = 0; i < wav.size(0); ++i) {
+        const torch::Tensor row = wav[i].contiguous();
+        out.emplace_back(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
+      }
+      return out;
+    };
+  }
   return source;
 }
 
