@@ -98,9 +98,14 @@ void BM_CacheBuildCold(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 
-BENCHMARK(BM_EpochFromCache)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(2.0);
-BENCHMARK(BM_EpochDecodingEveryFile)->Unit(benchmark::kMillisecond)->Iterations(2);
-BENCHMARK(BM_CacheBuildCold)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_EpochFromCache)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(2.0)
+    ->UseRealTime();
+BENCHMARK(BM_EpochDecodingEveryFile)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
+BENCHMARK(BM_CacheBuildCold)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 }  // namespace
 }  // namespace audiogan

@@ -51,9 +51,17 @@ struct BatchLoader::State {
     batch.labels = torch::empty({b}, torch::kLong);
     const int64_t* labels = cache.labels().data_ptr<int64_t>();
     int64_t* out_labels = batch.labels.data_ptr<int64_t>();
+    // A plain loop, not Tensor::copy_: intra-op parallel regions entered from several loader
+    // threads at once oversubscribe the cores (OpenMP teams spin) and stall for seconds.
+    const int64_t row = source.size(1) * source.size(2);
+    const at::Half* rows = source.data_ptr<at::Half>();
+    float* out = batch.spectrograms.data_ptr<float>();
     for (int64_t j = 0; j < b; ++j) {
-      batch.spectrograms[j][0].copy_(source[indices[static_cast<size_t>(j)]]);
-      out_labels[j] = labels[indices[static_cast<size_t>(j)]];
+      const int64_t index = indices[static_cast<size_t>(j)];
+      const at::Half* from = rows + index * row;
+      float* to = out + j * row;
+      for (int64_t k = 0; k < row; ++k) to[k] = static_cast<float>(from[k]);
+      out_labels[j] = labels[index];
     }
     return batch;
   }

@@ -15,10 +15,9 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string layout_help(const std::string& root) {
-  return "\nexpected layout:\n  " + root + "/train/<class>/<audio files>   (and optionally " +
-         root + "/test/<class>/...)\nor\n  " + root +
-         "/<class>/<audio files>\nwith one folder per class holding .wav/.flac/.ogg/.aiff/.mp3 "
-         "files";
+  return "; expected layout: " + root + "/train/<class>/<audio files> (optionally also " + root +
+         "/test/<class>/...) or " + root +
+         "/<class>/<audio files>, one folder per class of .wav/.flac/.ogg/.aiff/.mp3 files";
 }
 
 bool is_hidden(const fs::path& path) {

@@ -299,7 +299,7 @@ SpectrogramCache SpectrogramCache::build(const Dataset& dataset, const FrontendC
     fs::remove(temporary, error);
     std::string reasons;
     for (size_t i = 0; i < out_report.failed.size() && i < 3; ++i) {
-      reasons += "\n  " + out_report.failed[i].reason;
+      reasons += (i ? "; " : "; skipped: ") + out_report.failed[i].reason;
     }
     throw DataError("cache: no usable audio file among " + std::to_string(n) + " in " +
                     dataset.split_dir + reasons);
