@@ -185,6 +185,8 @@ TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport
   EXPECT_EQ(json["per_class"].size(), 3u);
   EXPECT_EQ(json["confusion"]["matrix"].size(), 3u);
   EXPECT_TRUE(fs::file_size(files.markdown) > 100);
+  ASSERT_EQ(files.figures.size(), 2u);
+  for (const auto& figure : files.figures) EXPECT_GT(fs::file_size(figure), 1000u) << figure;
 }
 
 TEST_F(EvaluatorTest, ACollapsedGeneratorIsFlagged) {
