@@ -20,7 +20,9 @@ TEST(MelFrontEnd, FilterbankMatchesTorchaudioForEverySetting) {
     torch::Tensor expected = dsp_fixture(std::string("fb_") + setting.name);
     torch::Tensor actual = mel_filterbank(setting.config);
     ASSERT_EQ(actual.sizes(), expected.sizes()) << setting.name;
-    EXPECT_LT(relative_max_error(actual, expected), kParity) << setting.name;
+    const double error = relative_max_error(actual, expected);
+    RecordProperty(std::string("fb_") + setting.name, std::to_string(error));
+    EXPECT_LT(error, kParity) << setting.name;
   }
 }
 
@@ -32,7 +34,9 @@ TEST(MelFrontEnd, LogMelOfRealDrumAndChirpMatchesTorchaudioForEverySetting) {
       torch::Tensor expected = dsp_fixture(std::string("logmel_") + setting.name + "_" + kind);
       torch::Tensor actual = log_mel(wave, setting.config);
       ASSERT_EQ(actual.sizes(), expected.sizes()) << setting.name << " " << kind;
-      EXPECT_LT(relative_max_error(actual, expected), kParity) << setting.name << " " << kind;
+      const double error = relative_max_error(actual, expected);
+      RecordProperty(std::string(setting.name) + "_" + kind, std::to_string(error));
+      EXPECT_LT(error, kParity) << setting.name << " " << kind;
     }
   }
 }

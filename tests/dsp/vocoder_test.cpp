@@ -114,6 +114,7 @@ TEST(GriffinLim, MomentumConvergesFasterThanPlainGriffinLim) {
   EXPECT_LT(fast, plain - 1.0) << fast << " vs " << plain;
 }
 
+// Measured with the default settings: drum -9.9 dB, chirp -17.2 dB; the thresholds leave margin.
 TEST(Vocoder, RoundTripOfRealDrumHitAndChirpReachesSpectralConvergence) {
   FrontendConfig config = default_frontend();
   for (const char* kind : {"drum", "chirp"}) {
@@ -121,7 +122,7 @@ TEST(Vocoder, RoundTripOfRealDrumHitAndChirpReachesSpectralConvergence) {
     torch::Tensor audio = log_mel_to_audio(log_mel(wave, config), config);
     const double sc = spectral_convergence_db(magnitude_of(wave, config), audio, config);
     RecordProperty(std::string("sc_db_") + kind, std::to_string(sc));
-    EXPECT_LT(sc, kind == std::string("drum") ? -8.0 : -8.0) << kind << " " << sc;
+    EXPECT_LT(sc, kind == std::string("drum") ? -8.5 : -14.0) << kind << " " << sc;
   }
 }
 
