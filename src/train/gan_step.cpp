@@ -1,6 +1,8 @@
 // One GAN step (see gan_step.h).
 #include "train/gan_step.h"
 
+#include <optional>
+
 #include "model/autocast.h"
 
 namespace audiogan {
@@ -15,7 +17,9 @@ StepStats gan_step(GanNets& nets, GanLoss loss, const Precision& precision,
   nets.opt_d->zero_grad();
   torch::Tensor loss_d, real_logits, fake_logits;
   {
-    AutocastScope autocast(device_type, precision.autocast, precision.dtype);
+    // No scope at all in fp32: autocast rejects a float32 target dtype.
+    std::optional<AutocastScope> autocast;
+    if (precision.autocast) autocast.emplace(device_type, true, precision.dtype);
     real_logits = nets.d->forward(real, labels);
     fake = nets.g->forward(z, labels);
     fake_logits = nets.d->forward(fake.detach(), labels);
@@ -29,7 +33,8 @@ StepStats gan_step(GanNets& nets, GanLoss loss, const Precision& precision,
   nets.opt_g->zero_grad();
   torch::Tensor loss_g;
   {
-    AutocastScope autocast(device_type, precision.autocast, precision.dtype);
+    std::optional<AutocastScope> autocast;
+    if (precision.autocast) autocast.emplace(device_type, true, precision.dtype);
     loss_g = generator_loss(loss, nets.d->forward(fake, labels));
   }
   nets.scaler_g.scale(loss_g).backward();
