@@ -1,12 +1,216 @@
-// Placeholder registration until the subcommand is written.
+// `audiogan bench`: training-step throughput of the architectures with and without bf16 autocast,
+// against a matmul peak measured in the same run; optional batch/length sweep and end-to-end
+// generation timing; peak RSS. Measuring lives in train/benchmark; this file prints.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/threads.h"
+#include "train/benchmark.h"
 
 namespace audiogan::cli {
+namespace {
+
+struct BenchFlags {
+  BenchOptions options;
+  std::string arch = "both";
+  std::string amp = "both";
+  int threads = 0;
+  std::string json_path;
+};
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+std::vector<std::string> expand(const std::string& value, const std::vector<std::string>& both) {
+  return value == "both" ? both : std::vector<std::string>{value};
+}
+
+const StepTiming* find_step(const BenchReport& report, const std::string& arch,
+                            const std::string& amp) {
+  for (const auto& s : report.steps) {
+    if (s.spec.arch == arch && s.amp == amp) return &s;
+  }
+  return nullptr;
+}
+
+void print_steps(const BenchReport& report, const BenchOptions& o) {
+  const auto& peak = report.peak;
+  std::cout << "matmul peak (" << peak.n << "^3, best of 3): fp32 " << fixed(peak.fp32_gflops, 1)
+            << " GFLOP/s, bf16 " << fixed(peak.bf16_gflops, 1) << " GFLOP/s\n\n";
+  std::cout << "training step (gan_step, BCE, Adam), batch " << o.batch << ", " << o.n_mels << "x"
+            << o.frames << ", " << o.num_classes << " classes, median of " << o.steps
+            << " steps after " << o.warmup << " warm-up\n";
+  std::printf("%-8s %-5s %5s %10s %10s %10s %9s %8s %8s\n", "arch", "amp", "width", "s/step",
+              "samples/s", "GFLOP/step", "GFLOP/s", "%fp32pk", "%bf16pk");
+  for (const auto& s : report.steps) {
+    const int width = s.spec.width > 0 ? s.spec.width : default_width(s.spec.arch);
+    std::printf("%-8s %-5s %5d %10.3f %10.2f %10.1f %9.1f %7.1f%% %7.1f%%\n", s.spec.arch.c_str(),
+                s.amp.c_str(), width, s.seconds_per_step, s.samples_per_second,
+                s.flops_per_step / 1e9, s.gflops_per_second,
+                100 * s.gflops_per_second / peak.fp32_gflops,
+                100 * s.gflops_per_second / peak.bf16_gflops);
+  }
+  std::cout.flush();
+  // default/seed at equal AMP, then the comparison: default bf16 vs seed fp32.
+  bool any = false;
+  for (const char* amp : {"off", "bf16"}) {
+    const auto *d = find_step(report, "default", amp), *s = find_step(report, "seed", amp);
+    if (d && s) {
+      std::cout << (any ? "" : "\n") << "default/seed samples/s, both " << amp << ": "
+                << fixed(d->samples_per_second / s->samples_per_second, 2) << "x\n";
+      any = true;
+    }
+  }
+  const auto *d = find_step(report, "default", "bf16"), *s = find_step(report, "seed", "off");
+  if (d && s) {
+    const double ratio = d->samples_per_second / s->samples_per_second;
+    std::cout << "default bf16 / seed fp32 (as the seeds run it) samples/s: " << fixed(ratio, 2)
+              << "x (target >= 4x: " << (ratio >= 4 ? "met" : "missed") << ")\n";
+  }
+}
+
+void print_sweep(const BenchReport& report, const BenchOptions& o) {
+  std::cout << "\nsweep (median of " << o.sweep_steps << " step(s) after 1 warm-up; s/sample flat"
+            << " = linear scaling)\n";
+  std::printf("%-8s %-5s %6s %7s %10s %10s %10s\n", "arch", "amp", "batch", "frames", "s/step",
+              "samples/s", "ms/sample");
+  for (const auto& p : report.sweep) {
+    std::printf("%-8s %-5s %6d %7d %10.3f %10.2f %10.1f\n", p.arch.c_str(), p.amp.c_str(), p.batch,
+                p.frames, p.seconds_per_step, p.samples_per_second, 1000 * p.seconds_per_sample);
+  }
+}
+
+void print_generation(const GenerationTiming& g, const std::string& arch) {
+  std::cout << "\ngeneration (" << arch << " G fp32 forward + log_mel_to_audio " << g.iterations
+            << " Griffin-Lim iterations + 16-bit WAV write), clips of " << fixed(g.clip_seconds, 2)
+            << " s\n"
+            << "  one clip: " << fixed(g.one_clip_seconds, 3) << " s (G "
+            << fixed(g.one_clip_forward_seconds, 3) << " s, vocoder "
+            << fixed(g.one_clip_vocoder_seconds, 3) << " s, WAV "
+            << fixed(g.one_clip_write_seconds, 4)
+            << " s); target <= 0.5 s: " << (g.one_clip_seconds <= 0.5 ? "met" : "missed") << "\n"
+            << "  batch of " << g.batch << ": " << fixed(g.batch_seconds, 3) << " s, "
+            << fixed(g.batch_per_clip_seconds, 3) << " s per clip, " << fixed(g.speedup, 2)
+            << "x faster per clip than one at a time; target >= 5x: "
+            << (g.speedup >= 5 ? "met" : "missed") << "\n";
+}
+
+nlohmann::json to_json(const BenchReport& r) {
+  nlohmann::json j;
+  j["threads"] = r.threads;
+  j["peak_rss_bytes"] = r.peak_rss_bytes;
+  j["matmul_peak"] = {
+      {"n", r.peak.n}, {"fp32_gflops", r.peak.fp32_gflops}, {"bf16_gflops", r.peak.bf16_gflops}};
+  j["steps"] = nlohmann::json::array();
+  for (const auto& s : r.steps) {
+    j["steps"].push_back({{"arch", s.spec.arch},
+                          {"amp", s.amp},
+                          {"width", s.spec.width},
+                          {"batch", s.batch},
+                          {"n_mels", s.spec.n_mels},
+                          {"frames", s.spec.frames},
+                          {"seconds_per_step", s.seconds_per_step},
+                          {"step_seconds", s.step_seconds},
+                          {"samples_per_second", s.samples_per_second},
+                          {"flops_per_step", s.flops_per_step},
+                          {"gflops_per_second", s.gflops_per_second}});
+  }
+  j["sweep"] = nlohmann::json::array();
+  for (const auto& p : r.sweep) {
+    j["sweep"].push_back({{"arch", p.arch},
+                          {"amp", p.amp},
+                          {"batch", p.batch},
+                          {"frames", p.frames},
+                          {"seconds_per_step", p.seconds_per_step},
+                          {"samples_per_second", p.samples_per_second}});
+  }
+  if (r.has_generation) {
+    const auto& g = r.generation;
+    j["generation"] = {{"iterations", g.iterations},
+                       {"one_clip_seconds", g.one_clip_seconds},
+                       {"one_clip_forward_seconds", g.one_clip_forward_seconds},
+                       {"one_clip_vocoder_seconds", g.one_clip_vocoder_seconds},
+                       {"one_clip_write_seconds", g.one_clip_write_seconds},
+                       {"batch", g.batch},
+                       {"batch_seconds", g.batch_seconds},
+                       {"batch_per_clip_seconds", g.batch_per_clip_seconds},
+                       {"speedup", g.speedup}};
+  }
+  return j;
+}
+
+void run_bench(BenchFlags flags) {
+  auto& o = flags.options;
+  o.archs = expand(flags.arch, {"seed", "default"});
+  o.amps = expand(flags.amp, {"off", "bf16"});
+  if (o.generation) o.training = false;  // --generation times generation (and --sweep) only
+  o.validate();
+  const int threads = configure_threads(flags.threads);
+  std::cout << "audiogan bench: " << threads << " intra-op threads\n";
+  const auto report =
+      run_benchmark(o, [](const std::string& line) { std::cerr << "  ... " << line << std::endl; });
+  if (o.training) print_steps(report, o);
+  if (o.sweep) print_sweep(report, o);
+  if (report.has_generation) {
+    print_generation(report.generation, flags.arch == "both" ? std::string("default") : flags.arch);
+  }
+  std::cout << "\npeak RSS: " << fixed(report.peak_rss_bytes / (1024.0 * 1024.0), 1) << " MiB\n";
+  if (!flags.json_path.empty()) {
+    std::ofstream out(flags.json_path);
+    out << to_json(report).dump(2) << "\n";
+    if (!out) throw IoError("bench: cannot write --json " + flags.json_path);
+    std::cout << "wrote " << flags.json_path << "\n";
+  }
+}
+
+}  // namespace
 
 void add_bench_command(CLI::App& app) {
-  auto* command = app.add_subcommand("bench", "(not yet available)");
-  command->callback([] { throw Error("bench: not yet available"); });
+  auto flags = std::make_shared<BenchFlags>();
+  auto& o = flags->options;
+  auto* c = app.add_subcommand(
+      "bench",
+      "Measure training-step throughput (real gan_step with Adam on random data) against a matmul "
+      "peak from the same run, optionally step time vs batch/length and generation time.\n"
+      "Example: audiogan bench --arch both --amp both --steps 3");
+  c->add_option("--arch", flags->arch, "Architecture(s) to time")
+      ->check(CLI::IsMember({"seed", "default", "both"}))
+      ->capture_default_str();
+  c->add_option("--width", o.width, "Channel width multiplier; 0 = each arch's default")
+      ->capture_default_str();
+  c->add_option("--batch", o.batch, "Batch size, [1, inf)")->capture_default_str();
+  c->add_option("--frames", o.frames, "Spectrogram frames, multiple of 16")->capture_default_str();
+  c->add_option("--n-mels", o.n_mels, "Mel bins, multiple of 16")->capture_default_str();
+  c->add_option("--classes", o.num_classes, "Number of classes, [1, inf)")->capture_default_str();
+  c->add_option("--amp", flags->amp, "Autocast mode(s): off = fp32, bf16 = CPU bf16 autocast")
+      ->check(CLI::IsMember({"off", "bf16", "both"}))
+      ->capture_default_str();
+  c->add_option("--steps", o.steps, "Timed training steps (median reported), [1, inf)")
+      ->capture_default_str();
+  c->add_option("--warmup", o.warmup, "Untimed steps before timing, [0, inf)")
+      ->capture_default_str();
+  c->add_option("--peak-n", o.peak_n, "Matmul size for the peak, [64, inf)")->capture_default_str();
+  c->add_flag("--sweep", o.sweep, "Also time steps at batch 8/16/32/64 and at 256/512/1024 frames");
+  c->add_option("--sweep-steps", o.sweep_steps, "Timed steps per sweep point, [1, inf)")
+      ->capture_default_str();
+  c->add_flag("--generation", o.generation,
+              "Time generation end to end (G + inverse mel + Griffin-Lim + WAV) for one clip and "
+              "a batch, instead of the training-step table");
+  c->add_option("--generation-batch", o.generation_batch, "Clips in the batched generation")
+      ->capture_default_str();
+  c->add_option("--generation-iterations", o.generation_iterations, "Griffin-Lim iterations")
+      ->capture_default_str();
+  add_threads_flag(*c, flags->threads);
+  c->add_option("--json", flags->json_path, "Also write every figure to this JSON file");
+  c->callback([flags] { run_bench(*flags); });
 }
 
 }  // namespace audiogan::cli

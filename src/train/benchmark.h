@@ -1,0 +1,117 @@
+// Throughput measurements behind `audiogan bench`: real GAN training steps (gan_step with Adam on
+// random data of the training shape), a matmul peak taken in the same process to compare them
+// against, step time against batch size and spectrogram length, and end-to-end generation
+// (G forward + inverse mel + Griffin-Lim + WAV write). Measures only; the CLI prints.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/gan_models.h"
+
+namespace audiogan {
+
+// One training-step measurement: `steps` timed steps after `warmup` untimed ones.
+struct StepTiming {
+  ModelSpec spec;
+  int batch = 0;
+  std::string amp = "off";           // {off, bf16}
+  std::vector<double> step_seconds;  // every timed step, in order
+  double seconds_per_step = 0;       // median of step_seconds
+  double samples_per_second = 0;     // batch / seconds_per_step
+  double flops_per_step = 0;         // count_flops(spec, batch).training_step()
+  double gflops_per_second = 0;      // flops_per_step / seconds_per_step / 1e9
+};
+
+// Runs gan_step (BCE loss, Adam lr 2e-4 betas 0.5/0.999 as the seeds) on uniform random "real"
+// spectrograms [batch, 1, n_mels, frames] in [-1, 1] with random labels; a fresh latent batch per
+// step. amp is "off" or "bf16" (CPU autocast). Throws ConfigError for a bad shape or amp.
+StepTiming time_training_step(const ModelSpec& spec, int batch, const std::string& amp, int warmup,
+                              int steps);
+
+// Best-of-`repeats` rate of an [n, n] x [n, n] matmul in fp32 and in bf16, in GFLOP/s.
+struct MatmulPeak {
+  int n = 0;
+  double fp32_gflops = 0;
+  double bf16_gflops = 0;
+};
+MatmulPeak measure_matmul_peak(int n, int repeats);
+
+// End-to-end generation with an untrained generator of `spec` (same cost as a trained one):
+// G forward in fp32 without autograd (as Sampler runs it), log-mel -> audio with `iterations`
+// Griffin-Lim iterations, and a 16-bit WAV written per clip into `scratch_dir` (removed after).
+struct GenerationTiming {
+  int batch = 0;                        // clips in the batched measurement
+  int iterations = 0;                   // Griffin-Lim iterations
+  double one_clip_seconds = 0;          // median over `repeats` single-clip runs
+  double one_clip_forward_seconds = 0;  // of which G forward
+  double one_clip_vocoder_seconds = 0;  // of which log_mel_to_audio
+  double one_clip_write_seconds = 0;    // of which WAV write
+  double batch_seconds = 0;             // the whole batch (one G forward, one batched vocoder call)
+  double batch_per_clip_seconds = 0;    // batch_seconds / batch
+  double speedup = 0;                   // one_clip_seconds / batch_per_clip_seconds
+  double clip_seconds = 0;              // audio length of one clip
+};
+GenerationTiming time_generation(const ModelSpec& spec, int batch, int iterations, int repeats,
+                                 const std::string& scratch_dir);
+
+// Everything `audiogan bench` measures in one run.
+struct BenchOptions {
+  std::vector<std::string> archs{"seed", "default"};  // each of {seed, default}
+  std::vector<std::string> amps{"off", "bf16"};       // each of {off, bf16}
+  int width = 0;                                      // 0 = each arch's default width
+  int batch = 32;                                     // [1, inf)
+  int n_mels = 128;                                   // divisible by 16
+  int frames = 512;                                   // divisible by 16
+  int num_classes = 10;                               // [1, inf)
+  int steps = 3;                                      // timed steps, [1, inf)
+  int warmup = 1;                                     // untimed steps first, [0, inf)
+  int peak_n = 2048;                                  // matmul size for the peak, [64, inf)
+  bool sweep = false;                                 // step time vs batch and vs frames
+  std::vector<int> sweep_batches{8, 16, 32, 64};
+  std::vector<int> sweep_frames{256, 512, 1024};
+  int sweep_steps = 1;      // timed steps per sweep point
+  bool training = true;     // time training steps at all
+  bool generation = false;  // time end-to-end generation
+  int generation_batch = 32;
+  int generation_iterations = 32;
+  int generation_repeats = 3;
+  std::string scratch_dir;  // for WAVs; empty = system temp dir
+  // Throws ConfigError naming the flag that is out of range.
+  void validate() const;
+};
+
+struct SweepPoint {
+  std::string arch;
+  std::string amp;
+  int batch = 0;
+  int frames = 0;
+  double seconds_per_step = 0;
+  double samples_per_second = 0;
+  double seconds_per_sample = 0;  // seconds_per_step / batch: flat means linear scaling
+};
+
+struct BenchReport {
+  MatmulPeak peak;
+  std::vector<StepTiming> steps;  // one per arch x amp, in the order of the options
+  std::vector<SweepPoint> sweep;
+  bool has_generation = false;
+  GenerationTiming generation;
+  int threads = 0;             // LibTorch intra-op threads during the run
+  int64_t peak_rss_bytes = 0;  // getrusage ru_maxrss at the end of the run
+};
+
+// Progress: one short line per measurement started.
+using BenchProgress = std::function<void(const std::string&)>;
+
+BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& progress = {});
+
+// The process's peak resident set size so far (getrusage ru_maxrss), in bytes.
+int64_t peak_rss_bytes();
+
+// Median of a non-empty list.
+double median(std::vector<double> values);
+
+}  // namespace audiogan

@@ -1,0 +1,104 @@
+// The benchmark library on tiny shapes: sane, self-consistent figures (no assertion on speed).
+#include "train/benchmark.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/error.h"
+
+namespace audiogan {
+namespace {
+
+ModelSpec tiny_spec(const std::string& arch) {
+  ModelSpec spec;
+  spec.arch = arch;
+  spec.width = 4;
+  spec.num_classes = 3;
+  spec.n_mels = 32;
+  spec.frames = 64;
+  return spec;
+}
+
+TEST(Benchmark, TrainingStepTimesArePositiveAndConsistentWithFlopCount) {
+  for (const std::string arch : {"seed", "default"}) {
+    for (const std::string amp : {"off", "bf16"}) {
+      const auto spec = tiny_spec(arch);
+      const auto t = time_training_step(spec, /*batch=*/2, amp, /*warmup=*/0, /*steps=*/1);
+      ASSERT_EQ(t.step_seconds.size(), 1u);
+      EXPECT_TRUE(std::isfinite(t.seconds_per_step));
+      EXPECT_GT(t.seconds_per_step, 0.0);
+      EXPECT_DOUBLE_EQ(t.flops_per_step, count_flops(spec, 2).training_step());
+      EXPECT_GT(t.flops_per_step, 0.0);
+      EXPECT_DOUBLE_EQ(t.samples_per_second, 2 / t.seconds_per_step);
+      EXPECT_DOUBLE_EQ(t.gflops_per_second, t.flops_per_step / t.seconds_per_step / 1e9);
+      EXPECT_EQ(t.amp, amp);
+    }
+  }
+}
+
+TEST(Benchmark, RunBenchmarkReportsEveryCombinationSweepAndGeneration) {
+  BenchOptions o;
+  o.archs = {"default"};
+  o.amps = {"off", "bf16"};
+  o.width = 4;
+  o.batch = 2;
+  o.n_mels = 32;
+  o.frames = 64;
+  o.num_classes = 3;
+  o.steps = 2;
+  o.warmup = 0;
+  o.peak_n = 64;
+  o.sweep = true;
+  o.sweep_batches = {1, 2};
+  o.sweep_frames = {32, 64};
+  o.generation = true;
+  o.generation_batch = 2;
+  o.generation_iterations = 2;
+  o.generation_repeats = 1;
+  o.scratch_dir = ::testing::TempDir();
+  int progress_lines = 0;
+  const auto r = run_benchmark(o, [&](const std::string&) { ++progress_lines; });
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_EQ(r.steps[0].amp, "off");
+  EXPECT_EQ(r.steps[1].amp, "bf16");
+  EXPECT_EQ(r.steps[0].step_seconds.size(), 2u);
+  EXPECT_GT(r.peak.fp32_gflops, 0.0);
+  EXPECT_GT(r.peak.bf16_gflops, 0.0);
+  // Per arch x amp: 2 batch points + 1 frames point (64 frames is already measured).
+  ASSERT_EQ(r.sweep.size(), 6u);
+  for (const auto& p : r.sweep) {
+    EXPECT_GT(p.seconds_per_step, 0.0);
+    EXPECT_DOUBLE_EQ(p.seconds_per_sample, p.seconds_per_step / p.batch);
+  }
+  ASSERT_TRUE(r.has_generation);
+  EXPECT_GT(r.generation.one_clip_seconds, 0.0);
+  EXPECT_GT(r.generation.batch_seconds, 0.0);
+  EXPECT_DOUBLE_EQ(r.generation.batch_per_clip_seconds, r.generation.batch_seconds / 2);
+  EXPECT_GT(r.peak_rss_bytes, 0);
+  EXPECT_GE(progress_lines, 1 + 2 + 6 + 1);
+}
+
+TEST(Benchmark, RejectsBadOptionsNamingTheFlag) {
+  BenchOptions o;
+  o.frames = 100;
+  try {
+    o.validate();
+    FAIL() << "frames 100 accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("--frames"), std::string::npos);
+  }
+  BenchOptions bad_amp;
+  bad_amp.amps = {"fp16"};
+  EXPECT_THROW(bad_amp.validate(), ConfigError);
+  EXPECT_THROW(time_training_step(tiny_spec("seed"), 2, "fp8", 0, 1), ConfigError);
+}
+
+TEST(Benchmark, MedianOfOddAndEvenLists) {
+  EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2.0);
+  EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);
+}
+
+}  // namespace
+}  // namespace audiogan
