@@ -2,6 +2,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -25,21 +26,25 @@ struct ServeOptions {
   serve::ServeConfig server;
 };
 
-// Waits for SIGINT/SIGTERM (blocked in every thread, so only this one sees them) and stops the
-// server from a normal thread: httplib's stop() is not async-signal-safe.
+// Set by the SIGINT/SIGTERM handler. A handler (rather than blocking the signals and waiting for
+// them) works whichever thread the signal lands on, including threads LibTorch starts itself.
+std::atomic<bool> stop_requested{false};
+
+void request_stop(int) {
+  stop_requested = true;
+}
+
+// Polls the stop flag and stops the server from a normal thread: httplib's stop() is not
+// async-signal-safe.
 std::thread start_signal_watcher(serve::Server& server, std::atomic<bool>& done) {
   return std::thread([&server, &done] {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    const timespec poll{0, 200 * 1000 * 1000};
     while (!done) {
-      if (sigtimedwait(&signals, nullptr, &poll) > 0) {
+      if (stop_requested) {
         std::cerr << "audiogan serve: stopping\n";
         server.stop();
         return;
       }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   });
 }
@@ -48,13 +53,11 @@ void run_serve(ServeOptions& options) {
   options.server.cache.max_bytes = options.cache_mb << 20;
   options.server.validate();
 
-  // Block the stop signals before any thread starts (LibTorch's included), so every thread inherits
-  // the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
   configure_threads(options.threads);
 
   serve::Server server(options.server, options.runs, serve::make_sampler_source(options.device));

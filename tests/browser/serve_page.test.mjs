@@ -109,6 +109,9 @@ async function main() {
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync"],
       viewport: { width: 1280, height: 900 },
+      // Playwright evaluates waitForFunction predicates with eval, which the page's Content
+      // Security Policy (script-src 'self') forbids; the page itself never needs eval.
+      bypassCSP: true,
     });
     const page = context.pages()[0] ?? await context.newPage();
     const pageErrors = [];
