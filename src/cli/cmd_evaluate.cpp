@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <unistd.h>
+
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/threads.h"
@@ -81,14 +83,20 @@ void run(const EvaluateArgs& args) {
   ref_options.cache_dir = args.cache;
   ref_options.threads = args.threads;
   std::string last_stage;
-  auto progress = [&last_stage](const eval::EvaluationProgress& p) {
-    if (p.stage != last_stage) {
-      if (!last_stage.empty()) std::cerr << "\n";
-      last_stage = p.stage;
+  // A live line on a terminal; otherwise one line per stage and at its end, so logs stay readable.
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  auto progress = [&last_stage, tty](const eval::EvaluationProgress& p) {
+    const bool new_stage = p.stage != last_stage;
+    if (new_stage && tty && !last_stage.empty()) std::cerr << "\n";
+    last_stage = p.stage;
+    const std::string detail =
+        p.detail.empty() || p.stage.rfind("cache", 0) == 0 ? "" : "  " + p.detail;
+    if (tty) {
+      std::cerr << "\r" << p.stage << " " << p.done << "/" << p.total << detail << "\x1b[K"
+                << std::flush;
+    } else if (new_stage || p.done == p.total) {
+      std::cerr << p.stage << " " << p.done << "/" << p.total << "\n";
     }
-    std::cerr << "\r" << p.stage << " " << p.done << "/" << p.total
-              << (p.detail.empty() || p.stage.rfind("cache", 0) == 0 ? "" : "  " + p.detail)
-              << "\x1b[K" << std::flush;
   };
   const eval::EvaluationReference reference =
       eval::prepare_reference(sampler.frontend(), sampler.class_names(), ref_options, progress);
@@ -102,7 +110,7 @@ void run(const EvaluateArgs& args) {
   options.ndb_k = args.ndb_k;
   const eval::GeneratedSource source = eval::source_from_sampler(sampler, options.griffin_lim);
   eval::EvaluationReport report = eval::evaluate(source, reference, options, progress);
-  std::cerr << "\n";
+  if (tty) std::cerr << "\n";
   report.checkpoint = args.checkpoint;
   report.data_root = args.data;
 
