@@ -101,6 +101,21 @@ TEST(GriffinLim, ZeroMomentumIsPlainAlternatingProjection) {
   EXPECT_TRUE(torch::allclose(griffin_lim(magnitude, config, options), expected, 1e-5, 1e-6));
 }
 
+TEST(GriffinLim, EachRowOfABatchEqualsThatRowAlone) {
+  FrontendConfig config = default_frontend();
+  torch::Tensor magnitude = dsp_fixture("gl_magnitude");                       // [K, F]
+  torch::Tensor batch = torch::stack({magnitude, 0.5 * magnitude.flip({1})});  // [2, K, F]
+  GriffinLimOptions options;
+  options.random_init = false;  // the same initial phases for a row alone and in the batch
+  options.iterations = 4;
+  torch::Tensor together = griffin_lim(batch, config, options);  // [2, T]
+  ASSERT_EQ(together.size(0), 2);
+  for (int64_t row = 0; row < 2; ++row) {
+    torch::Tensor alone = griffin_lim(batch[row], config, options);  // [T]
+    EXPECT_TRUE(torch::allclose(together[row], alone, 1e-5, 1e-6)) << "row " << row;
+  }
+}
+
 TEST(GriffinLim, MomentumConvergesFasterThanPlainGriffinLim) {
   FrontendConfig config = default_frontend();
   torch::Tensor magnitude = dsp_fixture("gl_magnitude");
