@@ -1,23 +1,48 @@
 // Generator export (see export.h).
 #include "train/export.h"
 
+#include <torch/script.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/error.h"
+#include "model/generator_script.h"
 #include "train/checkpoint.h"
 
 namespace audiogan {
+
+namespace {
+
+// A TorchScript module holding `module`'s parameters and buffers under the same names and
+// submodule tree, so torch::nn::Module::load (through InputArchive) reads it back as well.
+torch::jit::Module script_tree(const torch::nn::Module& module, const std::string& path,
+                               const std::shared_ptr<torch::jit::CompilationUnit>& unit) {
+  torch::jit::Module scripted("__torch__.audiogan." + path, unit, /*shouldMangle=*/true);
+  // Stored NCHW-contiguous and without autograd: what a plain inference program expects.
+  for (const auto& item : module.named_parameters(/*recurse=*/false)) {
+    scripted.register_parameter(item.key(), item.value().detach().contiguous(), false);
+  }
+  for (const auto& item : module.named_buffers(/*recurse=*/false)) {
+    scripted.register_parameter(item.key(), item.value().detach().contiguous(), true);
+  }
+  for (const auto& item : module.named_children()) {
+    scripted.register_module(item.key(), script_tree(*item.value(), path + "_" + item.key(), unit));
+  }
+  return scripted;
+}
+
+}  // namespace
 
 void export_generator(const std::string& checkpoint_path, const std::string& out_path) {
   CheckpointReader reader(checkpoint_path);
   const auto& meta = reader.meta();
   auto generator = make_generator(meta.spec);
   reader.load_module(meta.has_ema ? "ema_generator" : "generator", *generator);
+  generator->eval();
   const Config config = Config::from_toml_string(meta.config_toml, checkpoint_path);
   nlohmann::json metadata = {
       {"format", "audiogan-generator"},
-      {"version", 1},
+      {"version", 2},
       {"class_names", meta.class_names},
       {"frontend", meta.frontend},
       {"frontend_toml", config.to_toml()},
@@ -32,16 +57,30 @@ void export_generator(const std::string& checkpoint_path, const std::string& out
         {"width", meta.spec.width},
         {"n_mels", meta.spec.n_mels},
         {"frames", meta.spec.frames}}},
-      {"inputs", "z [B, latent] float32 ~ N(0, 1), labels [B] int64"},
-      {"output",
-       "[B, 1, n_mels, frames] in [-1, 1]; log1p mel = (y + 1) / 2 * (high - low) + low"}};
-  torch::serialize::OutputArchive archive;
-  torch::serialize::OutputArchive weights;
-  generator->save(weights);
-  archive.write("generator", weights);
-  archive.write("metadata", c10::IValue(metadata.dump(2)));
+      {"methods",
+       {{"forward",
+         "(z [B, latent] float32 ~ N(0, 1), labels [B] int64) -> [B, 1, n_mels, "
+         "frames] in [-1, 1]"},
+        {"log_mel",
+         "(z, labels) -> [B, 1, n_mels, frames] log1p(mel power) = (forward + 1) / 2 "
+         "* (high - low) + low"}}}};
+  auto unit = std::make_shared<torch::jit::CompilationUnit>();
+  torch::jit::Module exported("__torch__.audiogan.ExportedGenerator", unit, true);
+  exported.register_module("generator", script_tree(*generator, "Generator", unit));
+  exported.register_attribute("metadata", c10::StringType::get(), metadata.dump(2));
+  exported.register_attribute("class_names", c10::ListType::ofStrings(),
+                              c10::List<std::string>(meta.class_names));
+  exported.register_attribute("normalisation_low", c10::FloatType::get(), meta.normalisation.low);
+  exported.register_attribute("normalisation_high", c10::FloatType::get(), meta.normalisation.high);
+  exported.define(generator_script_source(meta.spec));
+  exported.define(
+      "def log_mel(self, z: Tensor, labels: Tensor) -> Tensor:\n"
+      "    y = self.forward(z, labels)\n"
+      "    return (y + 1.0) * 0.5 * (self.normalisation_high - self.normalisation_low) + "
+      "self.normalisation_low\n");
+  exported.eval();
   std::ostringstream bytes;
-  archive.save_to(bytes);
+  exported.save(bytes);
   write_file_atomically(out_path, bytes.str());
 }
 

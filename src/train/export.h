@@ -1,13 +1,17 @@
-// Exporting a trained generator as one self-describing file other programs can load.
+// Exporting a trained generator as one self-describing TorchScript file other programs can run.
 //
-// TorchScript cannot be produced from C++-defined modules, so the export is a torch::serialize
-// archive (the same zip format torch.jit.save writes) holding:
-//   generator/...   the generator's parameters and buffers (EMA weights when trained with EMA)
-//   metadata        a JSON string: format, class names, front end (TOML and one-line form),
-//                   normalisation (low/high), model spec (arch, latent, width, n_mels, frames)
-// From Python: m = torch.jit.load("G.pt"); json.loads(m.metadata);
-//              dict(m.generator.named_parameters()) / m.generator.named_buffers().
-// From C++: Sampler::load("G.pt") or load_exported_generator below.
+// LibTorch cannot script C++-defined modules, so the export is a TorchScript module built here:
+//   generator/...       the generator's parameters and buffers (EMA weights when trained with EMA)
+//                       under the C++ module's names
+//   forward(z, labels)  the eval-mode forward pass (model/generator_script.h): z [B, latent]
+//                       float32, labels [B] int64 -> [B, 1, n_mels, frames] in [-1, 1]
+//   log_mel(z, labels)  the same mapped back to log1p(mel power) with the normalisation
+//   metadata            a JSON string: format, class names, front end (TOML and one-line form),
+//                       normalisation (low/high), model spec (arch, latent, width, n_mels, frames)
+//   class_names, normalisation_low, normalisation_high   as plain attributes
+// From Python: m = torch.jit.load("G.pt"); m(z, labels); json.loads(m.metadata).
+// From C++: torch::jit::load("G.pt").forward(...), or Sampler::load / load_exported_generator
+// below, which rebuild audiogan's own module from the same weights.
 #pragma once
 
 #include <memory>
