@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "data/frame_fit.h"
 #include "data/spectrogram_cache.h"
 
 namespace audiogan::cli {
@@ -19,7 +20,8 @@ namespace {
 struct PrepareFlags {
   std::string data, cache, split = "train", config_file;
   int threads = 0;
-  FrontendConfig staged;  // flag values, applied over --config only when given
+  // Flag values, applied over --config only when given; the defaults are training's.
+  FrontendConfig staged = Config().frontend;
 };
 
 // Copies each front-end flag that was given on the command line over `frontend`.
@@ -157,12 +159,20 @@ void prepare_split(const PrepareFlags& f, const FrontendConfig& frontend, const 
 
 void run_prepare(const CLI::App& cmd, const PrepareFlags& f) {
   configure_threads(f.threads);
-  FrontendConfig frontend;
-  if (!f.config_file.empty()) frontend = Config::from_toml_file(f.config_file).frontend;
+  Config config;
+  if (!f.config_file.empty()) config = Config::from_toml_file(f.config_file);
+  FrontendConfig frontend = config.frontend;
   apply_frontend_flags(cmd, f.staged, frontend);
   frontend.validate();
-  if (frontend.frames <= 0) {
-    throw ConfigError("prepare: --frames must be > 0: the cache stores fixed-size spectrograms");
+  if (frontend.frames == 0) {
+    // The length `train` would fit, so the cache prepared here is the one training reads.
+    ProgressPrinter progress("measure sound lengths");
+    CacheBuildReport report;
+    frontend = resolve_training_frames(
+        scan_dataset(f.data, "train"), frontend, config.train.arch, f.cache, f.threads,
+        [&](const CacheProgress& p) { progress(p); }, &report);
+    std::printf("frames: %d (fitted to the training clips for --arch %s)\n", frontend.frames,
+                config.train.arch.c_str());
   }
   std::printf("front end: %s\n", frontend.to_string().c_str());
   if (f.split == "test") {
@@ -204,7 +214,7 @@ void add_prepare_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--config", f->config_file,
                   "TOML file whose [frontend] table sets the front end; flags override it");
-  add_frontend_flags(*cmd, f->staged);
+  add_frontend_flags(*cmd, f->staged, kFramesFitHelp);
   add_threads_flag(*cmd, f->threads);
   cmd->callback([cmd, f] { run_prepare(*cmd, *f); });
 }

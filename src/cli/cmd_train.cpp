@@ -238,6 +238,9 @@ void add_train_command(CLI::App& app) {
   train_flag(cmd, f, "--loss", &TrainConfig::loss,
              "GAN loss {bce, hinge}; empty = bce for seed, hinge for default");
   cmd->get_option("--loss")->check(CLI::IsMember({"", "bce", "hinge"}));
+  train_flag(cmd, f, "--mode-seeking", &TrainConfig::mode_seeking,
+             "Weight of the mode-seeking term in G's loss (MSGAN), [0, 100]; < 0 = the arch's "
+             "default (0 for seed, 1 for default)");
   train_flag(cmd, f, "--amp", &TrainConfig::amp,
              "Mixed precision {auto, off, bf16, fp16}: auto = fp16 on CUDA, bf16 on a CPU with "
              "native bf16, else off");
@@ -256,7 +259,7 @@ void add_train_command(CLI::App& app) {
              "EMA decay of G's weights for sampling, [0, 1); 0 disables");
   train_flag(cmd, f, "--time-budget", &TrainConfig::time_budget_s,
              "Stop (checkpointed) after this many seconds; 0 = none", true);
-  add_frontend_flags(*cmd, f->staged.frontend);
+  add_frontend_flags(*cmd, f->staged.frontend, kFramesFitHelp);
   frontend_override(cmd, f, "--sample-rate", &FrontendConfig::sample_rate);
   frontend_override(cmd, f, "--n-fft", &FrontendConfig::n_fft);
   frontend_override(cmd, f, "--win-length", &FrontendConfig::win_length);

@@ -18,8 +18,15 @@ void add_serve_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
 
 // The front-end flags (--sample-rate, --n-fft, --win-length, --hop, --n-mels, --frames, --f-min,
-// --f-max, --mel-scale, --mel-norm) shared by every command that reads audio.
-void add_frontend_flags(CLI::App& command, FrontendConfig& frontend);
+// --f-max, --mel-scale, --mel-norm) shared by every command that reads audio. `frames_help`
+// says what --frames 0 means to this command.
+inline constexpr const char* kFramesKeepHelp =
+    "Pad with silence or truncate to this many frames; 0 keeps the clip's length";
+inline constexpr const char* kFramesFitHelp =
+    "Pad with silence or truncate to this many frames (a multiple of 16 for training); 0 = fit "
+    "to the data: the 75th percentile of the clips' sound length, or 512 for --arch seed";
+void add_frontend_flags(CLI::App& command, FrontendConfig& frontend,
+                        const char* frames_help = kFramesKeepHelp);
 
 // --threads, shared by every command that computes.
 void add_threads_flag(CLI::App& command, int& threads);

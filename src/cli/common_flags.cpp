@@ -3,7 +3,7 @@
 
 namespace audiogan::cli {
 
-void add_frontend_flags(CLI::App& command, FrontendConfig& frontend) {
+void add_frontend_flags(CLI::App& command, FrontendConfig& frontend, const char* frames_help) {
   command.add_option("--sample-rate", frontend.sample_rate, "Sample rate in Hz, audio is resampled to it")
       ->capture_default_str()->group("Front end");
   command.add_option("--n-fft", frontend.n_fft, "FFT size, [16, 65536]")
@@ -14,8 +14,7 @@ void add_frontend_flags(CLI::App& command, FrontendConfig& frontend) {
       ->capture_default_str()->group("Front end");
   command.add_option("--n-mels", frontend.n_mels, "Mel bins, [1, n_fft/2+1]")
       ->capture_default_str()->group("Front end");
-  command.add_option("--frames", frontend.frames,
-                     "Pad with silence or truncate to this many frames; 0 keeps the clip's length")
+  command.add_option("--frames", frontend.frames, frames_help)
       ->capture_default_str()->group("Front end");
   command.add_option("--f-min", frontend.f_min, "Lowest mel frequency in Hz")
       ->capture_default_str()->group("Front end");

@@ -1,9 +1,9 @@
 // TOML reading/writing and validation of the configuration structs.
 #include "core/config.h"
 
+#include <toml++/toml.h>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "core/error.h"
 
@@ -101,6 +101,7 @@ void visit_train(TrainConfig& c, Visitor&& visit) {
   visit("beta1", c.beta1);
   visit("beta2", c.beta2);
   visit("loss", c.loss);
+  visit("mode_seeking", c.mode_seeking);
   visit("amp", c.amp);
   visit("device", c.device);
   visit("seed", c.seed);
@@ -172,6 +173,8 @@ void TrainConfig::validate() const {
   require(beta1 >= 0 && beta1 < 1, "beta1", "[0, 1)", str(beta1));
   require(beta2 >= 0 && beta2 < 1, "beta2", "[0, 1)", str(beta2));
   require(loss.empty() || loss == "bce" || loss == "hinge", "loss", "{bce, hinge}", loss);
+  require(mode_seeking < 0 || mode_seeking <= 100, "mode-seeking", "[0, 100] or < 0 (arch default)",
+          str(mode_seeking));
   require(amp == "auto" || amp == "off" || amp == "bf16" || amp == "fp16", "amp",
           "{auto, off, bf16, fp16}", amp);
   require(device == "auto" || device == "cpu" || device == "cuda", "device", "{auto, cpu, cuda}",
@@ -186,6 +189,11 @@ void TrainConfig::validate() const {
 
 std::string TrainConfig::to_string() const {
   return render_line(*this, [](auto& c, auto&& v) { visit_train(c, v); });
+}
+
+double TrainConfig::resolved_mode_seeking() const {
+  if (mode_seeking >= 0) return mode_seeking;
+  return arch == "seed" ? 0.0 : kDefaultModeSeeking;
 }
 
 void Config::validate() const {

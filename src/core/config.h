@@ -27,6 +27,9 @@ struct FrontendConfig {
   std::string to_string() const;
 };
 
+// Mode-seeking weight of --arch default (docs/design.md, docs/EXPERIMENTS.md).
+inline constexpr double kDefaultModeSeeking = 1.0;
+
 // GAN training. Defaults are the seeds' hyperparameters where the seeds name one.
 struct TrainConfig {
   std::string arch = "default";   // {seed, default}
@@ -40,6 +43,9 @@ struct TrainConfig {
   double beta1 = 0.5;
   double beta2 = 0.999;
   std::string loss = "";          // {bce, hinge}; empty = the arch's own default
+  // Weight of the mode-seeking term in G's loss (Mao et al. 2019); < 0 = the arch's own
+  // default (see resolved_mode_seeking).
+  double mode_seeking = -1;
   std::string amp = "auto";       // {auto, off, bf16, fp16}
   std::string device = "auto";    // {auto, cpu, cuda}
   uint64_t seed = 0;
@@ -52,10 +58,17 @@ struct TrainConfig {
 
   void validate() const;
   std::string to_string() const;
+  // mode_seeking with "the arch's default" resolved: 0 for seed (the seeds have no such term).
+  double resolved_mode_seeking() const;
 };
 
 struct Config {
-  FrontendConfig frontend;
+  // frames = 0: training fits the frame count to the data (data/frame_fit.h).
+  FrontendConfig frontend = [] {
+    FrontendConfig fitted;
+    fitted.frames = 0;
+    return fitted;
+  }();
   TrainConfig train;
 
   void validate() const;

@@ -36,7 +36,21 @@ struct StepStats {
 
 // real [B, 1, n_mels, frames] normalised on the training device, labels [B] int64 on the
 // device, z [B, latent] on the device.
+// mode_seeking > 0 adds the mode-seeking term (Mao et al. 2019, MSGAN) to G's loss with that
+// weight: the generated batch's second half takes the labels of its first half, so sample i and
+// i + B/2 share a class but not a latent, and G is penalised by
+//   1 / (mean|G(z_i) - G(z_j)| / mean|z_i - z_j| + 1e-5),
+// which keeps samples of one class from collapsing onto one sound whatever the latent.
 StepStats gan_step(GanNets& nets, GanLoss loss, const Precision& precision,
-                   const torch::Tensor& real, const torch::Tensor& labels, const torch::Tensor& z);
+                   const torch::Tensor& real, const torch::Tensor& labels, const torch::Tensor& z,
+                   double mode_seeking = 0.0);
+
+// The labels of the generated batch under mode seeking: [l_0 .. l_{h-1}, l_0 .. l_{h-1}, rest]
+// with h = B/2 (an odd batch keeps its last label).
+torch::Tensor paired_labels(const torch::Tensor& labels);
+
+// The mode-seeking penalty of `fake` [B, ...] generated from `z` [B, latent] with
+// paired_labels (see gan_step); computed in float32.
+torch::Tensor mode_seeking_penalty(const torch::Tensor& fake, const torch::Tensor& z);
 
 }  // namespace audiogan

@@ -13,6 +13,7 @@
 #include "core/threads.h"
 #include "data/batch_loader.h"
 #include "data/dataset.h"
+#include "data/frame_fit.h"
 #include "train/checkpoint.h"
 #include "train/collapse_monitor.h"
 #include "train/ema.h"
@@ -202,6 +203,16 @@ void Session::open_data() {
                             dataset.not_audio.front().path);
   }
   status("spectrogram cache: checking " + std::to_string(dataset.files.size()) + " files");
+  if (config_.frontend.frames == 0) {
+    CacheBuildReport probe_report;
+    config_.frontend = resolve_training_frames(dataset, config_.frontend, config_.train.arch,
+                                               o_.cache_dir, config_.train.threads,
+                                               o_.callbacks.on_cache_progress, &probe_report);
+    status("frames: " + std::to_string(config_.frontend.frames) +
+           (config_.train.arch == "seed"
+                ? " (the seed design's length)"
+                : " (fitted: 75th percentile of the clips' sound length)"));
+  }
   CacheBuildReport report;
   cache_ = std::make_unique<SpectrogramCache>(
       SpectrogramCache::build(dataset, config_.frontend, o_.cache_dir, config_.train.threads,
@@ -387,8 +398,11 @@ TrainResult Session::run() {
   if (!resume) norm_ = compute_normalisation(cache_->spectrograms());
   build_models();
   if (reader) restore(*reader);
+  std::ostringstream mode_seeking;
+  mode_seeking << config_.train.resolved_mode_seeking();
   status("device " + device_.str() + ", amp " + precision_.name + ", loss " + to_string(loss_) +
-         ", " + std::to_string(cache_->class_names().size()) + " classes, normalisation " +
+         ", mode seeking " + mode_seeking.str() + ", " +
+         std::to_string(cache_->class_names().size()) + " classes, normalisation " +
          norm_.to_string());
   if (reader) {
     status("resuming at epoch " + std::to_string(epoch_ + 1) + ", batch " + std::to_string(batch_) +
@@ -427,7 +441,8 @@ TrainResult Session::run() {
       auto labels = batch.labels.to(device_, non_blocking);
       auto z =
           torch::randn({real.size(0), spec_.latent}, rng_, torch::kFloat).to(device_, non_blocking);
-      const StepStats stats = gan_step(nets_, loss_, precision_, real, labels, z);
+      const StepStats stats = gan_step(nets_, loss_, precision_, real, labels, z,
+                                       config_.train.resolved_mode_seeking());
       ++batch_, ++step_;
       if (ema_) {
         // Warm-up: a short run's EMA follows G closely instead of staying near the init.

@@ -93,6 +93,62 @@ TEST(Trainer, FewStepRunWritesEveryOutputFile) {
   EXPECT_TRUE(fs::exists(run.epoch_checkpoint(2)));
 }
 
+TEST(Trainer, FramesZeroFitsTheFrameCountToTheDrumHits) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("default");
+  config.frontend.frames = 0;
+  config.train.max_steps = 1;
+  auto o = options_for(t, config, t.run());
+  train(o);
+  const CheckpointReader reader(RunDir{t.run()}.last_checkpoint());
+  const int frames = reader.meta().spec.frames;
+  // Drum hits ring for well under 512 frames of 16 ms; the fit is a multiple of 16 in [32, 512).
+  EXPECT_EQ(frames % 16, 0);
+  EXPECT_GE(frames, 32);
+  EXPECT_LT(frames, 512);
+  EXPECT_EQ(Config::from_toml_file(RunDir{t.run()}.config()).frontend.frames, frames);
+}
+
+// Ten epochs of a tiny run; returns the collapse monitor's last metrics line and collects the
+// warnings of the last epoch.
+nlohmann::json last_monitor(const TinyRun& t, const Config& config, const std::string& name,
+                            std::vector<std::string>* last_epoch_warnings) {
+  auto o = options_for(t, config, t.run(name));
+  o.epoch_outputs = true;
+  o.callbacks.on_warning = [&](const std::string& w) {
+    if (w.rfind("epoch 10: possible collapse", 0) == 0) last_epoch_warnings->push_back(w);
+  };
+  train(o);
+  const auto lines = read_json_lines(RunDir{t.run(name)}.metrics());
+  EXPECT_EQ(lines.size(), 10u);
+  return lines.back().at("monitor");
+}
+
+TEST(Trainer, WarnsOfCollapseInADeliberatelyBrokenRunAndNotInAHealthyOne) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("default");
+  config.train.epochs = 10;
+  config.train.ema_decay = 0.0;
+  std::vector<std::string> healthy_warnings, broken_warnings;
+  const auto healthy = last_monitor(t, config, "healthy", &healthy_warnings);
+  EXPECT_TRUE(healthy_warnings.empty()) << healthy.dump();
+  EXPECT_TRUE(healthy.at("warnings").empty());
+  // Broken on purpose: D barely learns (lr 1e-9) while G takes huge steps, so G runs its tanh
+  // into saturation and emits one extreme spectrogram whatever the latent, while the losses
+  // stay finite numbers.
+  // The mode-seeking term is off: it would push G's outputs apart and hide the collapse.
+  config.train.lr_d = 1e-9;
+  config.train.lr_g = 0.5;
+  config.train.beta1 = 0.0;
+  config.train.mode_seeking = 0.0;
+  const auto broken = last_monitor(t, config, "broken", &broken_warnings);
+  EXPECT_FALSE(broken_warnings.empty()) << broken.dump();
+  // The same warnings are in metrics.jsonl for later reading.
+  EXPECT_FALSE(broken.at("warnings").empty());
+}
+
 TEST(Trainer, StepsThenResumeGiveTheSameWeightsAsAStraightRun) {
   TinyRun t;
   REQUIRE_DRUMS(t);

@@ -1,0 +1,42 @@
+// Training frame count from the data: see frame_fit.h.
+#include "data/frame_fit.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+
+namespace audiogan {
+
+int fit_frames(const torch::Tensor& content_frames) {
+  if (content_frames.numel() == 0) {
+    throw DataError("frames: cannot fit the frame count to a dataset without clips");
+  }
+  const torch::Tensor sorted = std::get<0>(content_frames.to(torch::kLong).flatten().sort());
+  const int64_t n = sorted.numel();
+  // Nearest-rank percentile: the smallest value with at least 75 % of the clips at or below it.
+  const auto rank = static_cast<int64_t>(std::ceil(0.75 * static_cast<double>(n))) - 1;
+  const int64_t p75 = sorted[std::clamp<int64_t>(rank, 0, n - 1)].item<int64_t>();
+  const int64_t rounded = (p75 + 15) / 16 * 16;
+  return static_cast<int>(std::clamp<int64_t>(rounded, 32, kFrameFitProbeFrames));
+}
+
+FrontendConfig resolve_training_frames(const Dataset& dataset, const FrontendConfig& frontend,
+                                       const std::string& arch, const std::string& cache_dir,
+                                       int threads, const CacheProgressCallback& progress,
+                                       CacheBuildReport* report) {
+  if (frontend.frames != 0) return frontend;
+  FrontendConfig resolved = frontend;
+  if (arch == "seed") {
+    resolved.frames = kFrameFitProbeFrames;
+    return resolved;
+  }
+  FrontendConfig probe = frontend;
+  probe.frames = kFrameFitProbeFrames;
+  const SpectrogramCache cache =
+      SpectrogramCache::build(dataset, probe, cache_dir, threads, progress, report);
+  resolved.frames = fit_frames(cache.content_frames());
+  return resolved;
+}
+
+}  // namespace audiogan

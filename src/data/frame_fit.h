@@ -1,0 +1,32 @@
+// Fits the training frame count to a dataset's sounds, so short sounds are not trained on
+// mostly padding (for 0.5 s digits at 512 frames, 90 % of every target is silence and every
+// step costs 8x what the sound needs).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/config.h"
+#include "data/spectrogram_cache.h"
+
+namespace audiogan {
+
+// The frames the 512-frame probe cache measures content up to: the seeds' length.
+constexpr int kFrameFitProbeFrames = 512;
+
+// The 75th percentile of `content_frames` ([N] int64, each clip's frames up to its last
+// non-silent one) rounded up to a multiple of 16 (the models halve four times), within
+// [32, kFrameFitProbeFrames]. A percentile, not the maximum: a few long cymbal tails would
+// otherwise set the length of every kick. Throws DataError when `content_frames` is empty.
+int fit_frames(const torch::Tensor& content_frames);
+
+// Returns `frontend` with frames resolved for training `arch` when frontend.frames is 0:
+// 512 for "seed" (the seeds' fixed 128 x 512 design), otherwise fit_frames() over a probe cache
+// of the dataset at 512 frames (built, or reused, in `cache_dir`). Any other frames value is
+// returned unchanged.
+FrontendConfig resolve_training_frames(const Dataset& dataset, const FrontendConfig& frontend,
+                                       const std::string& arch, const std::string& cache_dir,
+                                       int threads, const CacheProgressCallback& progress,
+                                       CacheBuildReport* report);
+
+}  // namespace audiogan

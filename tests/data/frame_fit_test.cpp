@@ -1,0 +1,42 @@
+#include "data/frame_fit.h"
+
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+
+namespace audiogan {
+namespace {
+
+torch::Tensor lengths(std::vector<int64_t> values) {
+  return torch::tensor(values, torch::kLong);
+}
+
+TEST(FrameFit, TakesTheSeventyFifthPercentileRoundedUpToSixteen) {
+  // 8 clips: the 6th smallest (ceil(0.75 * 8) = 6) is 49 -> 64.
+  EXPECT_EQ(fit_frames(lengths({41, 20, 49, 30, 45, 44, 58, 82})), 64);
+  // An exact multiple of 16 stays.
+  EXPECT_EQ(fit_frames(lengths({96, 96, 96, 96})), 96);
+}
+
+TEST(FrameFit, IgnoresAFewLongTailsAndClampsToTheProbeLength) {
+  // Most hits are short; two ringing cymbals do not set the length for all.
+  EXPECT_EQ(fit_frames(lengths({70, 60, 73, 80, 65, 512, 512, 75})), 80);
+  EXPECT_EQ(fit_frames(lengths({512, 512, 512})), kFrameFitProbeFrames);
+  EXPECT_EQ(fit_frames(lengths({1, 2, 3})), 32);
+}
+
+TEST(FrameFit, EmptyDataIsADataError) {
+  EXPECT_THROW(fit_frames(torch::empty({0}, torch::kLong)), DataError);
+}
+
+TEST(FrameFit, SeedArchKeepsTheSeedLengthAndExplicitFramesAreKept) {
+  Dataset nothing;  // never scanned: neither case reads audio
+  FrontendConfig frontend;
+  frontend.frames = 0;
+  EXPECT_EQ(resolve_training_frames(nothing, frontend, "seed", "", 1, {}, nullptr).frames, 512);
+  frontend.frames = 48;
+  EXPECT_EQ(resolve_training_frames(nothing, frontend, "default", "", 1, {}, nullptr).frames, 48);
+}
+
+}  // namespace
+}  // namespace audiogan
