@@ -88,6 +88,28 @@ void print_sweep(const BenchReport& report, const BenchOptions& o) {
   }
 }
 
+// The operators that take the most self time, per profiled arch x amp.
+void print_profiles(const BenchReport& report) {
+  constexpr size_t kRows = 15;
+  for (const auto& p : report.profiles) {
+    const double per_step = p.profile.wall_seconds / p.steps;
+    std::cout << "\nprofile: " << p.arch << " " << p.amp << ", " << fixed(per_step, 3)
+              << " s/step (" << p.steps << " step(s)); operators by self time per step\n";
+    std::printf("  %-56s %7s %9s %7s\n", "operator", "calls", "ms/step", "share");
+    double shown = 0;
+    for (size_t i = 0; i < p.profile.by_self.size() && i < kRows; ++i) {
+      const auto& op = p.profile.by_self[i];
+      shown += op.self_seconds;
+      std::printf("  %-56.56s %7lld %9.1f %6.1f%%\n", op.name.c_str(),
+                  static_cast<long long>(op.calls / p.steps), 1000 * op.self_seconds / p.steps,
+                  100 * op.self_seconds / p.profile.wall_seconds);
+    }
+    std::printf("  %-56s %7s %9.1f %6.1f%%\n", "(all other operators and untraced time)", "",
+                1000 * (p.profile.wall_seconds - shown) / p.steps,
+                100 * (p.profile.wall_seconds - shown) / p.profile.wall_seconds);
+  }
+}
+
 void print_generation(const GenerationTiming& g, const std::string& arch) {
   std::cout << "\ngeneration (" << arch << " G fp32 forward + log_mel_to_audio " << g.iterations
             << " Griffin-Lim iterations + 16-bit WAV write), clips of " << fixed(g.clip_seconds, 2)
@@ -132,6 +154,21 @@ nlohmann::json to_json(const BenchReport& r) {
                           {"seconds_per_step", p.seconds_per_step},
                           {"samples_per_second", p.samples_per_second}});
   }
+  j["profiles"] = nlohmann::json::array();
+  for (const auto& p : r.profiles) {
+    nlohmann::json ops = nlohmann::json::array();
+    for (const auto& op : p.profile.by_self) {
+      ops.push_back({{"name", op.name},
+                     {"calls", op.calls},
+                     {"self_seconds", op.self_seconds},
+                     {"total_seconds", op.total_seconds}});
+    }
+    j["profiles"].push_back({{"arch", p.arch},
+                             {"amp", p.amp},
+                             {"steps", p.steps},
+                             {"wall_seconds", p.profile.wall_seconds},
+                             {"operators", ops}});
+  }
   if (r.has_generation) {
     const auto& g = r.generation;
     j["generation"] = {{"iterations", g.iterations},
@@ -159,6 +196,7 @@ void run_bench(BenchFlags flags) {
       run_benchmark(o, [](const std::string& line) { std::cerr << "  ... " << line << std::endl; });
   if (o.training) print_steps(report, o);
   if (o.sweep) print_sweep(report, o);
+  if (o.profile) print_profiles(report);
   if (report.has_generation) {
     print_generation(report.generation, flags.arch == "both" ? std::string("default") : flags.arch);
   }
@@ -200,6 +238,11 @@ void add_bench_command(CLI::App& app) {
   c->add_option("--peak-n", o.peak_n, "Matmul size for the peak, [64, inf)")->capture_default_str();
   c->add_flag("--sweep", o.sweep, "Also time steps at batch 8/16/32/64 and at 256/512/1024 frames");
   c->add_option("--sweep-steps", o.sweep_steps, "Timed steps per sweep point, [1, inf)")
+      ->capture_default_str();
+  c->add_flag("--profile", o.profile,
+              "Also profile each arch x amp training step by operator (self time, forward and "
+              "backward nodes)");
+  c->add_option("--profile-steps", o.profile_steps, "Profiled steps after 1 warm-up, [1, inf)")
       ->capture_default_str();
   c->add_flag("--generation", o.generation,
               "Time generation end to end (G + inverse mel + Griffin-Lim + WAV) for one clip and "

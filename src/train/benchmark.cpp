@@ -99,6 +99,7 @@ void BenchOptions::validate() const {
   at_least(generation_batch, 1, "--generation-batch");
   at_least(generation_iterations, 1, "--generation-iterations");
   at_least(generation_repeats, 1, "--generation-repeats");
+  at_least(profile_steps, 1, "--profile-steps");
   for (const auto& [value, flag] : {std::pair{n_mels, "--n-mels"}, std::pair{frames, "--frames"}}) {
     if (value < 16 || value % 16 != 0) {
       throw ConfigError(std::string("bench: ") + flag +
@@ -107,9 +108,10 @@ void BenchOptions::validate() const {
   }
 }
 
-StepTiming time_training_step(const ModelSpec& spec, int batch, const std::string& amp, int warmup,
-                              int steps) {
-  const Precision precision = precision_for(amp);
+namespace {
+
+// G, D and their Adam optimisers as the trainer builds them (seeds' lr and betas, no scaling).
+GanNets bench_nets(const ModelSpec& spec) {
   torch::manual_seed(0);
   GanNets nets;
   nets.g = make_generator(spec);
@@ -124,7 +126,15 @@ StepTiming time_training_step(const ModelSpec& spec, int batch, const std::strin
   no_scaling.enabled = false;  // loss scaling is for fp16 only
   nets.scaler_g = GradScaler(no_scaling);
   nets.scaler_d = GradScaler(no_scaling);
+  return nets;
+}
 
+}  // namespace
+
+StepTiming time_training_step(const ModelSpec& spec, int batch, const std::string& amp, int warmup,
+                              int steps) {
+  const Precision precision = precision_for(amp);
+  GanNets nets = bench_nets(spec);
   const auto real = torch::rand({batch, 1, spec.n_mels, spec.frames}) * 2 - 1;  // [B,1,M,F]
   const auto labels = torch::randint(spec.num_classes, {batch}, torch::kLong);  // [B]
 
@@ -144,6 +154,21 @@ StepTiming time_training_step(const ModelSpec& spec, int batch, const std::strin
   timing.flops_per_step = count_flops(spec, batch).training_step();
   timing.gflops_per_second = timing.flops_per_step / timing.seconds_per_step / 1e9;
   return timing;
+}
+
+OperatorProfile profile_training_step(const ModelSpec& spec, int batch, const std::string& amp,
+                                      int warmup, int steps) {
+  const Precision precision = precision_for(amp);
+  GanNets nets = bench_nets(spec);
+  const auto real = torch::rand({batch, 1, spec.n_mels, spec.frames}) * 2 - 1;  // [B,1,M,F]
+  const auto labels = torch::randint(spec.num_classes, {batch}, torch::kLong);  // [B]
+  auto step = [&] {
+    gan_step(nets, GanLoss::Bce, precision, real, labels, torch::randn({batch, spec.latent}));
+  };
+  for (int i = 0; i < warmup; ++i) step();
+  return profile_operators([&] {
+    for (int i = 0; i < steps; ++i) step();
+  });
 }
 
 MatmulPeak measure_matmul_peak(int n, int repeats) {
@@ -268,6 +293,18 @@ BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& prog
         for (int frames : options.sweep_frames) {
           if (frames != options.frames) point(arch, amp, options.batch, frames);
         }
+      }
+    }
+  }
+  if (options.profile) {
+    for (const auto& arch : options.archs) {
+      for (const auto& amp : options.amps) {
+        say("profile: " + arch + " " + amp + ", " + std::to_string(options.profile_steps) +
+            " step(s) after 1 warm-up");
+        report.profiles.push_back(
+            {arch, amp, options.profile_steps,
+             profile_training_step(spec_for(arch, options.frames), options.batch, amp, 1,
+                                   options.profile_steps)});
       }
     }
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/gan_models.h"
+#include "train/op_profile.h"
 
 namespace audiogan {
 
@@ -30,6 +31,11 @@ struct StepTiming {
 // step. amp is "off" or "bf16" (CPU autocast). Throws ConfigError for a bad shape or amp.
 StepTiming time_training_step(const ModelSpec& spec, int batch, const std::string& amp, int warmup,
                               int steps);
+
+// The same step as time_training_step, `steps` times after `warmup`, under profile_operators:
+// where the time goes, operator by operator (forward and autograd backward nodes).
+OperatorProfile profile_training_step(const ModelSpec& spec, int batch, const std::string& amp,
+                                      int warmup, int steps);
 
 // Best-of-`repeats` rate of an [n, n] x [n, n] matmul in fp32 and in bf16, in GFLOP/s.
 struct MatmulPeak {
@@ -78,6 +84,8 @@ struct BenchOptions {
   int generation_batch = 32;
   int generation_iterations = 32;
   int generation_repeats = 3;
+  bool profile = false;  // also profile each arch x amp step by operator
+  int profile_steps = 1;
   std::string scratch_dir;  // for WAVs; empty = system temp dir
   // Throws ConfigError naming the flag that is out of range.
   void validate() const;
@@ -93,10 +101,18 @@ struct SweepPoint {
   double seconds_per_sample = 0;  // seconds_per_step / batch: flat means linear scaling
 };
 
+struct ProfiledStep {
+  std::string arch;
+  std::string amp;
+  int steps = 0;
+  OperatorProfile profile;
+};
+
 struct BenchReport {
   MatmulPeak peak;
   std::vector<StepTiming> steps;  // one per arch x amp, in the order of the options
   std::vector<SweepPoint> sweep;
+  std::vector<ProfiledStep> profiles;  // with BenchOptions::profile
   bool has_generation = false;
   GenerationTiming generation;
   int threads = 0;             // LibTorch intra-op threads during the run
