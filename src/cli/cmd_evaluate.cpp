@@ -150,7 +150,8 @@ void add_evaluate_command(CLI::App& app) {
       ->check(CLI::Range(1, 1000));
   command
       ->add_option("--reconstruction", args->reconstruction,
-                   "Real test clips per class for the vocoder check; 0 skips it")
+                   "Real test clips per class for the vocoder's spectral convergence; 0 skips the "
+                   "vocoder check (also the scores of real test clips through the vocoder)")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
   command->add_option("--ndb-bins", args->ndb_k, "NDB bins; 0 = real train clips / 20 in [2, 50]")

@@ -27,7 +27,9 @@ struct GeneratedSource {
   std::function<torch::Tensor(int, int, uint64_t)> generate;
   // (log-mels [B, n_mels, frames], phase seed) -> B waveforms at frontend.sample_rate. Empty =
   // the vocoder (dsp::log_mel_to_audio) with EvaluationOptions::griffin_lim.
-  std::function<std::vector<std::vector<float>>(const torch::Tensor&, uint64_t)> to_audio;
+  using AudioFunction =
+      std::function<std::vector<std::vector<float>>(const torch::Tensor&, uint64_t)>;
+  AudioFunction to_audio;
 };
 
 // Wraps a loaded checkpoint (the Sampler must outlive the source).
@@ -38,10 +40,12 @@ struct EvaluationOptions {
   uint64_t seed = 0;                   // latents and vocoder phases: deterministic given the seed
   int batch = 32;                      // clips vocoded per progress step
   dsp::GriffinLimOptions griffin_lim;  // the vocoder of the generated and the reconstructed clips
-  int reconstruction_per_class = 3;  // real test clips per class for spectral convergence; 0 skips
-  int ndb_k = 0;                     // NDB bins; 0 = real train count / 20 clamped to [2, 50]
-  int examples_per_class = 4;        // spectrograms per class in the figure
-  bool quick = false;                // recorded in the report
+  // Real test clips per class for spectral convergence; 0 skips the vocoder check (this and
+  // the scores of count_per_class real test clips per class through the vocoder).
+  int reconstruction_per_class = 3;
+  int ndb_k = 0;               // NDB bins; 0 = real train count / 20 clamped to [2, 50]
+  int examples_per_class = 4;  // spectrograms per class in the figure
+  bool quick = false;          // recorded in the report
 
   void validate() const;
 };

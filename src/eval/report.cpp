@@ -98,6 +98,11 @@ std::string report_json(const EvaluationReport& r) {
        {{"clips", r.reconstruction_clips},
         {"spectral_convergence_db",
          number(r.reconstruction_clips > 0 ? r.reconstruction_sc_db : NAN)}}},
+      {"vocoded_real_test",
+       {{"clips", r.vocoded_real_clips},
+        {"accuracy", number(r.vocoded_real_clips > 0 ? r.vocoded_real_accuracy : NAN)},
+        {"inception_score", number(r.vocoded_real_clips > 0 ? r.vocoded_real_is.mean : NAN)},
+        {"fd", number(r.vocoded_real_clips > 0 ? r.vocoded_real_fd : NAN)}}},
       {"per_class", classes}};
   return out.dump(2) + "\n";
 }
@@ -132,6 +137,11 @@ std::string report_markdown(const EvaluationReport& r) {
   if (r.reconstruction_clips > 0) {
     md << "| vocoder spectral convergence | | " << fmt(r.reconstruction_sc_db) << " dB over "
        << r.reconstruction_clips << " real test clips |\n";
+  }
+  if (r.vocoded_real_clips > 0) {
+    md << "| real test through the vocoder (" << r.vocoded_real_clips << " clips) | | accuracy "
+       << percent(r.vocoded_real_accuracy) << ", IS " << fmt(r.vocoded_real_is.mean) << ", FD "
+       << fmt(r.vocoded_real_fd) << ": the best a generator can score through this vocoder |\n";
   }
   md << "\n## Per class\n\n| class | accuracy | FD | FD floor | diversity | real diversity | "
         "collapse |\n|---|---|---|---|---|---|---|\n";

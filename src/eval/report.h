@@ -54,7 +54,13 @@ struct EvaluationReport {
   bool mode_collapse = false;  // any class collapsed
   int reconstruction_clips = 0;
   double reconstruction_sc_db = 0.0;  // mean spectral convergence of the Griffin-Lim path
-  double seconds = 0.0;               // wall time of the evaluation
+  // Real test log-mels through the same vocoder and re-analysis as generated ones (0 clips when
+  // the vocoder check is skipped): what a generator that reproduced the data would score.
+  int vocoded_real_clips = 0;
+  double vocoded_real_accuracy = 0.0;  // classifier accuracy on them
+  InceptionScore vocoded_real_is;
+  double vocoded_real_fd = 0.0;  // vs the real test embeddings
+  double seconds = 0.0;          // wall time of the evaluation
   // For the figures: [C, k, n_mels, frames] float32, generated and real examples per class.
   torch::Tensor generated_examples;
   torch::Tensor real_examples;

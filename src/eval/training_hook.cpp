@@ -49,6 +49,7 @@ std::function<nlohmann::json(const std::string&, int64_t)> make_quick_eval_hook(
       ref.data_root = state->options.data_root;
       ref.cache_dir = state->options.cache_dir;
       ref.threads = state->options.threads;
+      ref.classifier = state->options.classifier;
       state->reference = std::make_unique<EvaluationReference>(prepare_reference(
           sampler.frontend(), sampler.class_names(), ref, state->options.progress));
     }

@@ -16,6 +16,7 @@ struct QuickEvalHookOptions {
   std::string data_root;
   std::string cache_dir;  // "" = <root>/.audiogan-cache (the classifier is cached there)
   int threads = 0;
+  ClassifierTrainingOptions classifier;  // the reference classifier's training (cached)
   EvaluationOptions evaluation = quick_options();
   // Reports the classifier's training on the first call (it is trained once per dataset).
   EvaluationProgressCallback progress;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -171,6 +172,13 @@ TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport
   EXPECT_EQ(report.ndb.k, 3);
   EXPECT_EQ(report.reconstruction_clips, 3);
   EXPECT_LT(report.reconstruction_sc_db, 0.0);
+  // Every real test clip (3 per class here, under the count of 8) through the vocoder: still
+  // recognised well above chance, and farther from the real test set than nothing (FD > 0).
+  EXPECT_EQ(report.vocoded_real_clips, 9);
+  EXPECT_GT(report.vocoded_real_accuracy, 2.0 * reference_->chance);
+  EXPECT_GT(report.vocoded_real_is.mean, 1.0);
+  EXPECT_GT(report.vocoded_real_fd, 0.0);
+  EXPECT_TRUE(std::isfinite(report.vocoded_real_fd));
   EXPECT_EQ(report.generated_examples.sizes(), (std::vector<int64_t>{3, 2, 32, 32}));
 
   // Deterministic given the seed.
@@ -184,6 +192,8 @@ TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport
   const nlohmann::json json = nlohmann::json::parse(json_file);
   EXPECT_EQ(json["per_class"].size(), 3u);
   EXPECT_EQ(json["confusion"]["matrix"].size(), 3u);
+  EXPECT_EQ(json["vocoded_real_test"]["clips"], 9);
+  EXPECT_DOUBLE_EQ(json["vocoded_real_test"]["fd"].get<double>(), report.vocoded_real_fd);
   EXPECT_TRUE(fs::file_size(files.markdown) > 100);
   ASSERT_EQ(files.figures.size(), 2u);
   for (const auto& figure : files.figures) EXPECT_GT(fs::file_size(figure), 1000u) << figure;
@@ -193,6 +203,7 @@ TEST_F(EvaluatorTest, ACollapsedGeneratorIsFlagged) {
   EvaluationOptions options = small_evaluation();
   options.reconstruction_per_class = 0;
   const EvaluationReport report = evaluate(replay_source(*reference_, true), *reference_, options);
+  EXPECT_EQ(report.vocoded_real_clips, 0);  // skipped with the vocoder check
   EXPECT_TRUE(report.mode_collapse);
   for (const auto& c : report.classes) EXPECT_LT(c.diversity, 0.5 * c.diversity_real) << c.name;
 }
