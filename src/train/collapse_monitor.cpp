@@ -78,6 +78,11 @@ CollapseReport check_collapse(const OutputStats& fake, const OutputStats& real, 
                               " of frames active vs " + percent(real.active_frames) +
                               " in the data");
   }
+  if (fake.active_frames > real.active_frames + t.max_active_excess) {
+    report.warnings.push_back("generated log-mels have no silence: " + percent(fake.active_frames) +
+                              " of frames active vs " + percent(real.active_frames) +
+                              " in the data");
+  }
   if (real.diversity > 0 && fake.diversity < t.min_diversity_ratio * real.diversity) {
     report.warnings.push_back(
         "samples of one class are nearly identical across latents "

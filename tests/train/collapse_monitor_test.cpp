@@ -38,6 +38,24 @@ TEST(CollapseMonitor, WarnsWhenTheGeneratorOutputsSilence) {
   EXPECT_EQ(report.to_json()["warnings"].size(), report.warnings.size());
 }
 
+TEST(CollapseMonitor, WarnsWhenTheGeneratorPaintsSoundOverTheSilences) {
+  auto [x, y] = real_like(6);
+  auto real = measure_outputs(x, y, 2, 1.0);  // 6 of 16 frames active
+  // Loud varying noise in every frame: diverse on the pixels, but none of the data's silence.
+  torch::manual_seed(4);
+  auto noise = 2.0 + torch::rand_like(x) * 4.0;
+  auto fake = measure_outputs(noise, y, 2, 1.0);
+  EXPECT_DOUBLE_EQ(fake.active_frames, 1.0);
+  auto report = check_collapse(fake, real, 2, {});
+  ASSERT_EQ(report.warnings.size(), 1u) << report.to_json().dump();
+  EXPECT_NE(report.warnings[0].find("no silence"), std::string::npos);
+  // Somewhat louder than the data (half the silent frames filled) is not flagged.
+  auto louder = x.clone();
+  louder.narrow(2, 6, 2).fill_(3.0);
+  louder.narrow(2, 14, 2).fill_(3.0);
+  EXPECT_TRUE(check_collapse(measure_outputs(louder, y, 2, 1.0), real, 2, {}).warnings.empty());
+}
+
 TEST(CollapseMonitor, WarnsWhenEverySampleIsTheSame) {
   auto [x, y] = real_like(6);
   auto real = measure_outputs(x, y, 2, 1.0);
