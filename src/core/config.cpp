@@ -191,6 +191,9 @@ std::string TrainConfig::to_string() const {
   return render_line(*this, [](auto& c, auto&& v) { visit_train(c, v); });
 }
 
+// Mode-seeking weight of --arch default (docs/design.md, docs/EXPERIMENTS.md).
+constexpr double kDefaultModeSeeking = 1.0;
+
 double TrainConfig::resolved_mode_seeking() const {
   if (mode_seeking >= 0) return mode_seeking;
   return arch == "seed" ? 0.0 : kDefaultModeSeeking;

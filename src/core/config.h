@@ -27,9 +27,6 @@ struct FrontendConfig {
   std::string to_string() const;
 };
 
-// Mode-seeking weight of --arch default (docs/design.md, docs/EXPERIMENTS.md).
-inline constexpr double kDefaultModeSeeking = 1.0;
-
 // GAN training. Defaults are the seeds' hyperparameters where the seeds name one.
 struct TrainConfig {
   std::string arch = "default";   // {seed, default}

@@ -1,0 +1,31 @@
+"""Prints one Markdown table row per evaluated run of scripts/run-experiments.sh.
+
+Usage: summarise-evals.py RUNS_DIR...   (each RUNS_DIR/<run>/eval/report.json and metrics.jsonl)
+"""
+import json
+import pathlib
+import sys
+
+
+def row(run: pathlib.Path) -> str:
+    report = json.loads((run / "eval" / "report.json").read_text())
+    lines = [json.loads(l) for l in (run / "metrics.jsonl").read_text().splitlines() if l]
+    steps = lines[-1]["step"] if lines else 0
+    is_ = report["inception_score"]
+    fd = report["fd"]
+    collapsed = [c["name"] for c in report["per_class"] if c["mode_collapse"]]
+    return (f"| {run.name} | {steps} | {100 * report['classifier']['accuracy']:.1f} % "
+            f"| {100 * report['conditional_accuracy']:.1f} % "
+            f"| {is_['generated']:.2f} / {is_['real_test']:.2f} = {is_['generated'] / is_['real_test']:.2f} "
+            f"| {fd['generated_vs_test']:.2f} / {fd['train_vs_test_floor']:.2f} = {fd['ratio_to_floor']:.1f} "
+            f"| {report['ndb']['ndb_over_k']:.2f} "
+            f"| {', '.join(collapsed) if collapsed else 'none'} |")
+
+
+print("| run | steps | classifier on real test | conditional accuracy | IS gen / real = ratio "
+      "| FD gen / floor = ratio | NDB/K | mode collapse |")
+print("|---|---|---|---|---|---|---|---|")
+for folder in sys.argv[1:]:
+    for run in sorted(pathlib.Path(folder).iterdir()):
+        if (run / "eval" / "report.json").exists():
+            print(row(run))
