@@ -44,25 +44,35 @@ void on_end(const at::RecordFunction& /*function*/, at::ObserverContext* /*conte
   if (!active->stack.empty()) active->stack.back().child_seconds += seconds;
 }
 
+// Installs the callbacks over `recorder` for its lifetime, so a throwing `work` leaves none behind.
+class Recording {
+ public:
+  explicit Recording(Recorder& recorder) {
+    active = &recorder;
+    handle_ = at::addThreadLocalCallback(at::RecordFunctionCallback(on_start, on_end));
+  }
+  ~Recording() {
+    at::removeCallback(handle_);
+    active = nullptr;
+  }
+  Recording(const Recording&) = delete;
+  Recording& operator=(const Recording&) = delete;
+
+ private:
+  at::CallbackHandle handle_;
+};
+
 }  // namespace
 
 OperatorProfile profile_operators(const std::function<void()>& work) {
   Recorder recorder;
-  active = &recorder;
-  const at::CallbackHandle handle =
-      at::addThreadLocalCallback(at::RecordFunctionCallback(on_start, on_end));
-  const auto start = Clock::now();
-  try {
-    work();
-  } catch (...) {
-    at::removeCallback(handle);
-    active = nullptr;
-    throw;
-  }
   OperatorProfile profile;
-  profile.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  at::removeCallback(handle);
-  active = nullptr;
+  {
+    const Recording recording(recorder);
+    const auto start = Clock::now();
+    work();
+    profile.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  }
   for (auto& [name, entry] : recorder.table) profile.by_self.push_back(std::move(entry));
   std::sort(
       profile.by_self.begin(), profile.by_self.end(),
