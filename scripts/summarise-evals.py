@@ -7,6 +7,15 @@ import pathlib
 import sys
 
 
+def direct(report: dict, real_is: float, floor: float) -> str:
+    """The generator's own log-mels scored without the vocoder (reports from before it: n/a)."""
+    d = report.get("direct")
+    if not d:
+        return "| n/a "
+    return (f"| {100 * d['accuracy']:.1f} %, IS {d['inception_score'] / real_is:.2f}x, "
+            f"FD {d['fd'] / floor:.1f}x ")
+
+
 def row(run: pathlib.Path) -> str:
     report = json.loads((run / "eval" / "report.json").read_text())
     lines = [json.loads(l) for l in (run / "metrics.jsonl").read_text().splitlines() if l]
@@ -19,12 +28,13 @@ def row(run: pathlib.Path) -> str:
             f"| {is_['generated']:.2f} / {is_['real_test']:.2f} = {is_['generated'] / is_['real_test']:.2f} "
             f"| {fd['generated_vs_test']:.2f} / {fd['train_vs_test_floor']:.2f} = {fd['ratio_to_floor']:.1f} "
             f"| {report['ndb']['ndb_over_k']:.2f} "
+            f"{direct(report, is_['real_test'], fd['train_vs_test_floor'])}"
             f"| {', '.join(collapsed) if collapsed else 'none'} |")
 
 
 print("| run | steps | classifier on real test | conditional accuracy | IS gen / real = ratio "
-      "| FD gen / floor = ratio | NDB/K | mode collapse |")
-print("|---|---|---|---|---|---|---|---|")
+      "| FD gen / floor = ratio | NDB/K | without the vocoder: acc., IS, FD vs floor | mode collapse |")
+print("|---|---|---|---|---|---|---|---|---|")
 for folder in sys.argv[1:]:
     for run in sorted(pathlib.Path(folder).iterdir()):
         if (run / "eval" / "report.json").exists():

@@ -60,6 +60,14 @@ void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
       << fixed(r.fd_floor) << ")\n";
   out << "NDB/K                 " << fixed(r.ndb.ndb_over_k) << "  (" << r.ndb.different << " of "
       << r.ndb.k << " bins)\n";
+  out << "without the vocoder   accuracy " << fixed(100 * r.direct_accuracy, 1) << "%, IS "
+      << fixed(r.direct_is.mean) << ", FD " << fixed(r.direct_fd) << "  (the generator's own "
+      << "log-mels)\n";
+  if (r.vocoded_real_clips > 0) {
+    out << "real through vocoder  accuracy " << fixed(100 * r.vocoded_real_accuracy, 1) << "%, IS "
+        << fixed(r.vocoded_real_is.mean) << ", FD " << fixed(r.vocoded_real_fd) << "  ("
+        << r.vocoded_real_clips << " real test clips: the vocoder's ceiling)\n";
+  }
   if (r.reconstruction_clips > 0) {
     out << "vocoder convergence   " << fixed(r.reconstruction_sc_db) << " dB  ("
         << r.reconstruction_clips << " real clips)\n";

@@ -226,6 +226,11 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
   report.fd = frechet_distance(gen.embeddings, test_e);
   report.fd_floor = frechet_distance(train_e, test_e);
 
+  const Classification direct = classify(ref.classifier, torch::cat(generated, 0).clamp_min(0.0));
+  report.direct_accuracy = direct.predicted.eq(gen_labels).to(torch::kDouble).mean().item<double>();
+  report.direct_is = inception_score(direct.probabilities, /*splits=*/1);
+  report.direct_fd = frechet_distance(direct.embeddings, test_e);
+
   NdbOptions ndb_options;
   const int64_t n_train = train_e.size(0);
   ndb_options.k = options.ndb_k > 0 ? options.ndb_k

@@ -98,6 +98,11 @@ std::string report_json(const EvaluationReport& r) {
        {{"clips", r.reconstruction_clips},
         {"spectral_convergence_db",
          number(r.reconstruction_clips > 0 ? r.reconstruction_sc_db : NAN)}}},
+      {"direct",
+       {{"accuracy", number(r.direct_accuracy)},
+        {"inception_score", number(r.direct_is.mean)},
+        {"fd", number(r.direct_fd)},
+        {"fd_ratio_to_floor", number(r.fd_floor > 0 ? r.direct_fd / r.fd_floor : NAN)}}},
       {"vocoded_real_test",
        {{"clips", r.vocoded_real_clips},
         {"accuracy", number(r.vocoded_real_clips > 0 ? r.vocoded_real_accuracy : NAN)},
@@ -143,6 +148,9 @@ std::string report_markdown(const EvaluationReport& r) {
        << percent(r.vocoded_real_accuracy) << ", IS " << fmt(r.vocoded_real_is.mean) << ", FD "
        << fmt(r.vocoded_real_fd) << ": the best a generator can score through this vocoder |\n";
   }
+  md << "| generator's own log-mels, without the vocoder | | accuracy "
+     << percent(r.direct_accuracy) << ", IS " << fmt(r.direct_is.mean) << ", FD "
+     << fmt(r.direct_fd) << ": the generator apart from the vocoder |\n";
   md << "\n## Per class\n\n| class | accuracy | FD | FD floor | diversity | real diversity | "
         "collapse |\n|---|---|---|---|---|---|---|\n";
   for (const auto& c : r.classes) {

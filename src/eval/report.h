@@ -60,7 +60,13 @@ struct EvaluationReport {
   double vocoded_real_accuracy = 0.0;  // classifier accuracy on them
   InceptionScore vocoded_real_is;
   double vocoded_real_fd = 0.0;  // vs the real test embeddings
-  double seconds = 0.0;          // wall time of the evaluation
+  // The generator's own log-mels (negative values clipped, as the vocoder does), classified
+  // without the vocoder round trip: the generator's quality apart from the vocoder's, on the
+  // same scale as the train-vs-test floor.
+  double direct_accuracy = 0.0;
+  InceptionScore direct_is;
+  double direct_fd = 0.0;  // vs the real test embeddings
+  double seconds = 0.0;    // wall time of the evaluation
   // For the figures: [C, k, n_mels, frames] float32, generated and real examples per class.
   torch::Tensor generated_examples;
   torch::Tensor real_examples;

@@ -179,6 +179,10 @@ TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport
   EXPECT_GT(report.vocoded_real_is.mean, 1.0);
   EXPECT_GT(report.vocoded_real_fd, 0.0);
   EXPECT_TRUE(std::isfinite(report.vocoded_real_fd));
+  // The replayed log-mels classified as they are, without the vocoder round trip.
+  EXPECT_GE(report.direct_accuracy, 0.5);
+  EXPECT_GT(report.direct_is.mean, 1.0);
+  EXPECT_TRUE(std::isfinite(report.direct_fd));
   EXPECT_EQ(report.generated_examples.sizes(), (std::vector<int64_t>{3, 2, 32, 32}));
 
   // Deterministic given the seed.
@@ -194,9 +198,32 @@ TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport
   EXPECT_EQ(json["confusion"]["matrix"].size(), 3u);
   EXPECT_EQ(json["vocoded_real_test"]["clips"], 9);
   EXPECT_DOUBLE_EQ(json["vocoded_real_test"]["fd"].get<double>(), report.vocoded_real_fd);
+  EXPECT_DOUBLE_EQ(json["direct"]["fd"].get<double>(), report.direct_fd);
+  EXPECT_DOUBLE_EQ(json["direct"]["accuracy"].get<double>(), report.direct_accuracy);
   EXPECT_TRUE(fs::file_size(files.markdown) > 100);
   ASSERT_EQ(files.figures.size(), 2u);
   for (const auto& figure : files.figures) EXPECT_GT(fs::file_size(figure), 1000u) << figure;
+}
+
+// A vocoder that returns silence ruins the headline figures but not the ones taken before it:
+// they score the generator's own log-mels.
+TEST_F(EvaluatorTest, FiguresWithoutTheVocoderDoNotDependOnIt) {
+  EvaluationOptions options = small_evaluation();
+  options.reconstruction_per_class = 0;
+  const EvaluationReport good = evaluate(replay_source(*reference_, false), *reference_, options);
+  GeneratedSource silent = replay_source(*reference_, false);
+  const int64_t length = (reference_->frontend.frames - 1) * reference_->frontend.hop_length;
+  silent.to_audio = [length](const torch::Tensor& log_mels, uint64_t /*seed*/) {
+    return std::vector<std::vector<float>>(static_cast<size_t>(log_mels.size(0)),
+                                           std::vector<float>(static_cast<size_t>(length), 0.0f));
+  };
+  const EvaluationReport broken = evaluate(silent, *reference_, options);
+  EXPECT_GT(broken.fd, 2.0 * good.fd);
+  EXPECT_LT(broken.is_generated.mean, 1.01);  // every clip is the same silence
+  EXPECT_DOUBLE_EQ(broken.direct_accuracy, good.direct_accuracy);
+  EXPECT_DOUBLE_EQ(broken.direct_fd, good.direct_fd);
+  EXPECT_DOUBLE_EQ(broken.direct_is.mean, good.direct_is.mean);
+  EXPECT_GE(broken.direct_accuracy, 0.5);
 }
 
 TEST_F(EvaluatorTest, ACollapsedGeneratorIsFlagged) {
