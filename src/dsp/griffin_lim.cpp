@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "dsp/row_parallel.h"
 #include "dsp/stft.h"
 #include "dsp/vocoder.h"
 
@@ -65,13 +66,13 @@ torch::Tensor griffin_lim(const torch::Tensor& magnitude, const FrontendConfig& 
   }
   // Rows are independent, so they are iterated one at a time: a whole batch's [B, K, F] complex
   // intermediates fall out of the caches and made a batch of 32 three times slower per clip than
-  // single clips. The phases were drawn for the whole batch above, so results do not change.
-  std::vector<torch::Tensor> rows;
-  rows.reserve(static_cast<size_t>(spec.size(0)));
-  for (int64_t row = 0; row < spec.size(0); ++row) {
-    rows.push_back(
-        iterate(spec.narrow(0, row, 1), angles.narrow(0, row, 1), config, options, length));
-  }
+  // single clips. The phases were drawn for the whole batch above, so results do not change;
+  // on a CPU the rows run in parallel, each single-threaded (dsp/row_parallel.h).
+  const auto one_row = [&](int64_t row) {
+    return iterate(spec.narrow(0, row, 1), angles.narrow(0, row, 1), config, options, length);
+  };
+  std::vector<torch::Tensor> rows(static_cast<size_t>(spec.size(0)));
+  for_each_row(spec, [&](int64_t row) { rows[static_cast<size_t>(row)] = one_row(row); });
   torch::Tensor waveform = torch::cat(rows, 0);  // [B, T]
   return batched ? waveform : waveform.squeeze(0);
 }

@@ -6,8 +6,10 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "dsp/mel.h"
+#include "dsp/row_parallel.h"
 #include "dsp/vocoder.h"
 
 namespace audiogan::dsp {
@@ -77,6 +79,16 @@ const MelInverseBasis& basis_for(const FrontendConfig& config) {
 }  // namespace
 
 torch::Tensor mel_to_linear(const torch::Tensor& mel_power, const FrontendConfig& config) {
+  if (mel_power.dim() == 3 && mel_power.size(0) > 1 && mel_power.device().is_cpu()) {
+    // Row by row on a CPU, as Griffin-Lim does: a batch's [B, nnz, F] intermediates fall out of
+    // the caches on every one of the iterations, and rows are independent (so they also run in
+    // parallel, dsp/row_parallel.h).
+    std::vector<torch::Tensor> rows(static_cast<size_t>(mel_power.size(0)));
+    for_each_row(mel_power, [&](int64_t row) {
+      rows[static_cast<size_t>(row)] = mel_to_linear(mel_power.narrow(0, row, 1), config);
+    });
+    return torch::cat(rows, 0);  // [B, K, F]
+  }
   const MelInverseBasis& basis = basis_for(config);
   const auto device = mel_power.device();
   torch::Tensor bins = basis.bins.to(device);
