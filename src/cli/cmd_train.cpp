@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "eval/training_hook.h"
 #include "train/trainer.h"
+#include "train/warning_throttle.h"
 
 namespace audiogan::cli {
 namespace {
@@ -174,6 +175,14 @@ void run_train(const TrainFlags& f) {
     std::fflush(stdout);
     std::fprintf(stderr, "audiogan: warning: %s\n", text.c_str());
   };
+  // A lasting condition is told when it starts and every 10 epochs, not every epoch.
+  auto throttle = std::make_shared<WarningThrottle>(10);
+  options.callbacks.on_collapse_warning = [warn = options.callbacks.on_warning, throttle](
+                                              int64_t epoch, const std::string& warning) {
+    if (auto text = throttle->tell(warning, static_cast<int>(epoch))) {
+      warn("epoch " + std::to_string(epoch) + ": possible collapse: " + *text);
+    }
+  };
   options.callbacks.on_cache_progress = [tty](const CacheProgress& p) {
     if (!tty) return;
     std::printf("\rspectrogram cache: %lld/%lld\x1b[K", static_cast<long long>(p.done),
@@ -241,6 +250,9 @@ void add_train_command(CLI::App& app) {
   train_flag(cmd, f, "--mode-seeking", &TrainConfig::mode_seeking,
              "Weight of the mode-seeking term in G's loss (MSGAN), [0, 100]; < 0 = the arch's "
              "default (0 for seed, 1 for default)");
+  train_flag(cmd, f, "--augment", &TrainConfig::augment,
+             "What D's inputs go through (DiffAugment): none, or a comma list of {translation, "
+             "cutout}; auto = the arch's default (none for seed)");
   train_flag(cmd, f, "--amp", &TrainConfig::amp,
              "Mixed precision {auto, off, bf16, fp16}: auto = fp16 on CUDA, bf16 on a CPU with "
              "native bf16, else off");

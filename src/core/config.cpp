@@ -102,6 +102,7 @@ void visit_train(TrainConfig& c, Visitor&& visit) {
   visit("beta2", c.beta2);
   visit("loss", c.loss);
   visit("mode_seeking", c.mode_seeking);
+  visit("augment", c.augment);
   visit("amp", c.amp);
   visit("device", c.device);
   visit("seed", c.seed);
@@ -197,6 +198,14 @@ constexpr double kDefaultModeSeeking = 1.0;
 double TrainConfig::resolved_mode_seeking() const {
   if (mode_seeking >= 0) return mode_seeking;
   return arch == "seed" ? 0.0 : kDefaultModeSeeking;
+}
+
+// D's input augmentation of --arch default (docs/design.md, docs/EXPERIMENTS.md).
+constexpr const char* kDefaultAugment = "none";
+
+std::string TrainConfig::resolved_augment() const {
+  if (augment != "auto") return augment;
+  return arch == "seed" ? "none" : kDefaultAugment;
 }
 
 void Config::validate() const {

@@ -43,6 +43,9 @@ struct TrainConfig {
   // Weight of the mode-seeking term in G's loss (Mao et al. 2019); < 0 = the arch's own
   // default (see resolved_mode_seeking).
   double mode_seeking = -1;
+  // What D's inputs go through (train/augment.h): "none" or a comma list of
+  // {translation, cutout}; "auto" = the arch's own default (see resolved_augment).
+  std::string augment = "auto";
   std::string amp = "auto";       // {auto, off, bf16, fp16}
   std::string device = "auto";    // {auto, cpu, cuda}
   uint64_t seed = 0;
@@ -57,6 +60,8 @@ struct TrainConfig {
   std::string to_string() const;
   // mode_seeking with "the arch's default" resolved: 0 for seed (the seeds have no such term).
   double resolved_mode_seeking() const;
+  // augment with "auto" resolved: "none" for seed.
+  std::string resolved_augment() const;
 };
 
 struct Config {

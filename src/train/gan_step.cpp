@@ -24,13 +24,14 @@ torch::Tensor mode_seeking_penalty(const torch::Tensor& fake, const torch::Tenso
 
 StepStats gan_step(GanNets& nets, GanLoss loss, const Precision& precision,
                    const torch::Tensor& real, const torch::Tensor& labels, const torch::Tensor& z,
-                   double mode_seeking) {
+                   double mode_seeking, const DiscriminatorInput& for_d) {
   StepStats stats;
   const bool seek = mode_seeking > 0 && labels.size(0) >= 2;
   // D judges every generated sample with the label it was generated for.
   const torch::Tensor fake_labels = seek ? paired_labels(labels) : labels;
   const auto device_type = real.device().type();
-  torch::Tensor fake;  // [B, 1, n_mels, frames]
+  torch::Tensor fake;        // [B, 1, n_mels, frames]
+  torch::Tensor fake_for_d;  // what D sees of it
 
   // D step: maximise log D(x) + log(1 - D(G(z))) (or the hinge margins).
   nets.opt_d->zero_grad();
@@ -39,9 +40,10 @@ StepStats gan_step(GanNets& nets, GanLoss loss, const Precision& precision,
     // No scope at all in fp32: autocast rejects a float32 target dtype.
     std::optional<AutocastScope> autocast;
     if (precision.autocast) autocast.emplace(device_type, true, precision.dtype);
-    real_logits = nets.d->forward(real, labels);
+    real_logits = nets.d->forward(for_d ? for_d(real) : real, labels);
     fake = nets.g->forward(z, fake_labels);
-    fake_logits = nets.d->forward(fake.detach(), fake_labels);
+    fake_for_d = for_d ? for_d(fake) : fake;
+    fake_logits = nets.d->forward(fake_for_d.detach(), fake_labels);
     loss_d = discriminator_loss(loss, real_logits, fake_logits);
   }
   nets.scaler_d.scale(loss_d).backward();
@@ -54,7 +56,7 @@ StepStats gan_step(GanNets& nets, GanLoss loss, const Precision& precision,
   {
     std::optional<AutocastScope> autocast;
     if (precision.autocast) autocast.emplace(device_type, true, precision.dtype);
-    loss_g = generator_loss(loss, nets.d->forward(fake, fake_labels));
+    loss_g = generator_loss(loss, nets.d->forward(fake_for_d, fake_labels));
   }
   if (seek) loss_g = loss_g + mode_seeking * mode_seeking_penalty(fake, z);
   nets.scaler_g.scale(loss_g).backward();

@@ -3,6 +3,7 @@
 // step), with optional autocast and dynamic loss scaling.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "model/gan_models.h"
@@ -41,9 +42,12 @@ struct StepStats {
 // i + B/2 share a class but not a latent, and G is penalised by
 //   1 / (mean|G(z_i) - G(z_j)| / mean|z_i - z_j| + 1e-5),
 // which keeps samples of one class from collapsing onto one sound whatever the latent.
+// `for_d`, when set, maps every batch on its way into D (real and generated, in both steps;
+// differentiable, see train/augment.h); the mode-seeking term sees G's output as it is.
+using DiscriminatorInput = std::function<torch::Tensor(const torch::Tensor&)>;
 StepStats gan_step(GanNets& nets, GanLoss loss, const Precision& precision,
                    const torch::Tensor& real, const torch::Tensor& labels, const torch::Tensor& z,
-                   double mode_seeking = 0.0);
+                   double mode_seeking = 0.0, const DiscriminatorInput& for_d = {});
 
 // The labels of the generated batch under mode seeking: [l_0 .. l_{h-1}, l_0 .. l_{h-1}, rest]
 // with h = B/2 (an odd batch keeps its last label).

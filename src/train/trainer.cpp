@@ -14,6 +14,7 @@
 #include "data/batch_loader.h"
 #include "data/dataset.h"
 #include "data/frame_fit.h"
+#include "train/augment.h"
 #include "train/checkpoint.h"
 #include "train/collapse_monitor.h"
 #include "train/ema.h"
@@ -182,6 +183,7 @@ class Session {
   torch::Device device_{torch::kCPU};
   Precision precision_;
   GanLoss loss_ = GanLoss::Bce;
+  AugmentPolicy augment_;
   std::unique_ptr<SpectrogramCache> cache_;
   std::string cache_dir_;
   Normalisation norm_;
@@ -393,6 +395,7 @@ TrainResult Session::run() {
   loss_ = parse_gan_loss(!config_.train.loss.empty()    ? config_.train.loss
                          : config_.train.arch == "seed" ? "bce"
                                                         : "hinge");
+  augment_ = AugmentPolicy::parse(config_.train.resolved_augment());
   run_.create();
   open_data();
   if (!resume) norm_ = compute_normalisation(cache_->spectrograms());
@@ -401,8 +404,8 @@ TrainResult Session::run() {
   std::ostringstream mode_seeking;
   mode_seeking << config_.train.resolved_mode_seeking();
   status("device " + device_.str() + ", amp " + precision_.name + ", loss " + to_string(loss_) +
-         ", mode seeking " + mode_seeking.str() + ", " +
-         std::to_string(cache_->class_names().size()) + " classes, normalisation " +
+         ", mode seeking " + mode_seeking.str() + ", augment " + config_.train.resolved_augment() +
+         ", " + std::to_string(cache_->class_names().size()) + " classes, normalisation " +
          norm_.to_string());
   if (reader) {
     status("resuming at epoch " + std::to_string(epoch_ + 1) + ", batch " + std::to_string(batch_) +
@@ -428,6 +431,13 @@ TrainResult Session::run() {
   result.run_dir = run_.root;
   result.checkpoint = run_.last_checkpoint();
   const bool non_blocking = device_.is_cuda();
+  // D's augmentation draws from the latents' generator, which checkpoints save, so a resumed
+  // run draws what a straight one would.
+  const double silence = norm_.to_model(torch::zeros({1})).item<double>();
+  DiscriminatorInput for_d;
+  if (augment_.any()) {
+    for_d = [this, silence](const torch::Tensor& x) { return augment(x, augment_, silence, rng_); };
+  }
   for (; epoch_ < config_.train.epochs; ++epoch_, batch_ = 0) {
     const int64_t epoch = epoch_ + 1;
     loader.start_epoch(epoch_, batch_);
@@ -442,7 +452,7 @@ TrainResult Session::run() {
       auto z =
           torch::randn({real.size(0), spec_.latent}, rng_, torch::kFloat).to(device_, non_blocking);
       const StepStats stats = gan_step(nets_, loss_, precision_, real, labels, z,
-                                       config_.train.resolved_mode_seeking());
+                                       config_.train.resolved_mode_seeking(), for_d);
       ++batch_, ++step_;
       if (ema_) {
         // Warm-up: a short run's EMA follows G closely instead of staying near the init.
@@ -477,8 +487,10 @@ TrainResult Session::run() {
     append_json_line(run_.metrics(), line);
     if (o_.epoch_outputs) write_loss_plot(run_, read_json_lines(run_.metrics()));
     EpochEvent event{epoch, config_.train.epochs, line, line["warnings"]};
-    if (o_.callbacks.on_warning) {
-      for (const auto& w : event.warnings) {
+    for (const auto& w : event.warnings) {
+      if (o_.callbacks.on_collapse_warning) {
+        o_.callbacks.on_collapse_warning(epoch, w);
+      } else if (o_.callbacks.on_warning) {
         o_.callbacks.on_warning("epoch " + std::to_string(epoch) + ": possible collapse: " + w);
       }
     }

@@ -39,6 +39,9 @@ struct TrainerCallbacks {
   std::function<void(const StepEvent&)> on_step;
   std::function<void(const EpochEvent&)> on_epoch;
   std::function<void(const std::string&)> on_warning;
+  // The collapse monitor's warnings of an epoch, one call each; when unset they go to
+  // on_warning as "epoch N: possible collapse: <warning>".
+  std::function<void(int64_t epoch, const std::string& warning)> on_collapse_warning;
 };
 
 // Quick-evaluation hook for --eval-every: called every config.train.eval_every epochs, after the

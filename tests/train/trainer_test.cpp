@@ -149,10 +149,9 @@ TEST(Trainer, WarnsOfCollapseInADeliberatelyBrokenRunAndNotInAHealthyOne) {
   EXPECT_FALSE(broken.at("warnings").empty());
 }
 
-TEST(Trainer, StepsThenResumeGiveTheSameWeightsAsAStraightRun) {
-  TinyRun t;
-  REQUIRE_DRUMS(t);
-  Config config = TinyRun::small_config("seed");
+// Steps 1-3, a resume, then the rest, against one straight run of the same config: the same
+// weights, bit for bit.
+void expect_resume_matches_straight_run(TinyRun& t, Config config) {
   auto straight = options_for(t, config, t.run("straight"));
   straight.epoch_outputs = false;
   train(straight);
@@ -176,6 +175,21 @@ TEST(Trainer, StepsThenResumeGiveTheSameWeightsAsAStraightRun) {
   for (const char* key : {"generator", "discriminator", "ema_generator"}) {
     EXPECT_TRUE(torch::equal(weights(a, key), weights(b, key))) << key;
   }
+}
+
+TEST(Trainer, StepsThenResumeGiveTheSameWeightsAsAStraightRun) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  expect_resume_matches_straight_run(t, TinyRun::small_config("seed"));
+}
+
+// D's augmentation draws random shifts and cutouts every step; a resume must draw the same.
+TEST(Trainer, ResumeWithAugmentationGivesTheSameWeightsAsAStraightRun) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("default");
+  config.train.augment = "translation,cutout";
+  expect_resume_matches_straight_run(t, config);
 }
 
 TEST(Trainer, StopFlagCheckpointsAndReturns) {
