@@ -252,7 +252,8 @@ void add_train_command(CLI::App& app) {
              "default (0 for seed, 1 for default)");
   train_flag(cmd, f, "--augment", &TrainConfig::augment,
              "What D's inputs go through (DiffAugment): none, or a comma list of {translation, "
-             "cutout}; auto = the arch's default (none for seed)");
+             "cutout}; auto = translation,cutout for --arch default on under 1000 training clips, "
+             "else none");
   train_flag(cmd, f, "--amp", &TrainConfig::amp,
              "Mixed precision {auto, off, bf16, fp16}: auto = fp16 on CUDA, bf16 on a CPU with "
              "native bf16, else off");

@@ -200,12 +200,15 @@ double TrainConfig::resolved_mode_seeking() const {
   return arch == "seed" ? 0.0 : kDefaultModeSeeking;
 }
 
-// D's input augmentation of --arch default (docs/design.md, docs/EXPERIMENTS.md).
-constexpr const char* kDefaultAugment = "none";
+// --arch default augments D's inputs on small training sets (docs/design.md): measured at the
+// 25-minute budget, it lifted the 352-clip drums from 22 % to 59 % conditional accuracy and cost
+// the 4080-clip digits 9 points.
+constexpr int64_t kAugmentBelowClips = 1000;
 
-std::string TrainConfig::resolved_augment() const {
+std::string TrainConfig::resolved_augment(int64_t train_clips) const {
   if (augment != "auto") return augment;
-  return arch == "seed" ? "none" : kDefaultAugment;
+  if (arch == "seed") return "none";
+  return train_clips < kAugmentBelowClips ? "translation,cutout" : "none";
 }
 
 void Config::validate() const {

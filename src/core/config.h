@@ -44,7 +44,8 @@ struct TrainConfig {
   // default (see resolved_mode_seeking).
   double mode_seeking = -1;
   // What D's inputs go through (train/augment.h): "none" or a comma list of
-  // {translation, cutout}; "auto" = the arch's own default (see resolved_augment).
+  // {translation, cutout}; "auto" = chosen from the arch and the data's size (see
+  // resolved_augment), and recorded resolved in the run's config.
   std::string augment = "auto";
   std::string amp = "auto";       // {auto, off, bf16, fp16}
   std::string device = "auto";    // {auto, cpu, cuda}
@@ -60,8 +61,10 @@ struct TrainConfig {
   std::string to_string() const;
   // mode_seeking with "the arch's default" resolved: 0 for seed (the seeds have no such term).
   double resolved_mode_seeking() const;
-  // augment with "auto" resolved: "none" for seed.
-  std::string resolved_augment() const;
+  // augment with "auto" resolved for a training split of `train_clips` clips: "none" for seed;
+  // for default, "translation,cutout" below kAugmentBelowClips clips, where D memorises the
+  // data within the budget, else "none" (docs/design.md).
+  std::string resolved_augment(int64_t train_clips) const;
 };
 
 struct Config {

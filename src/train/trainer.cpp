@@ -395,17 +395,19 @@ TrainResult Session::run() {
   loss_ = parse_gan_loss(!config_.train.loss.empty()    ? config_.train.loss
                          : config_.train.arch == "seed" ? "bce"
                                                         : "hinge");
-  augment_ = AugmentPolicy::parse(config_.train.resolved_augment());
+  if (config_.train.augment != "auto") AugmentPolicy::parse(config_.train.augment);  // early
   run_.create();
   open_data();
+  config_.train.augment = config_.train.resolved_augment(cache_->size());
+  augment_ = AugmentPolicy::parse(config_.train.augment);
   if (!resume) norm_ = compute_normalisation(cache_->spectrograms());
   build_models();
   if (reader) restore(*reader);
   std::ostringstream mode_seeking;
   mode_seeking << config_.train.resolved_mode_seeking();
   status("device " + device_.str() + ", amp " + precision_.name + ", loss " + to_string(loss_) +
-         ", mode seeking " + mode_seeking.str() + ", augment " + config_.train.resolved_augment() +
-         ", " + std::to_string(cache_->class_names().size()) + " classes, normalisation " +
+         ", mode seeking " + mode_seeking.str() + ", augment " + config_.train.augment + ", " +
+         std::to_string(cache_->class_names().size()) + " classes, normalisation " +
          norm_.to_string());
   if (reader) {
     status("resuming at epoch " + std::to_string(epoch_ + 1) + ", batch " + std::to_string(batch_) +

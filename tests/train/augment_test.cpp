@@ -40,12 +40,15 @@ TEST(Augment, ParsesPolicies) {
   EXPECT_THROW(AugmentPolicy::parse("translation,,cutout"), ConfigError);
 }
 
-TEST(Augment, TheSeedArchNeverAugments) {
+TEST(Augment, AutoAugmentsSmallDataForTheDefaultArchOnly) {
   TrainConfig config;
+  EXPECT_EQ(config.augment, "auto");
+  EXPECT_EQ(config.resolved_augment(352), "translation,cutout");  // the example drums
+  EXPECT_EQ(config.resolved_augment(4080), "none");               // the spoken digits
   config.arch = "seed";
-  EXPECT_EQ(config.resolved_augment(), "none");
-  config.augment = "cutout";
-  EXPECT_EQ(config.resolved_augment(), "cutout");
+  EXPECT_EQ(config.resolved_augment(352), "none");
+  config.augment = "cutout";  // given explicitly: kept whatever the data
+  EXPECT_EQ(config.resolved_augment(4080), "cutout");
 }
 
 TEST(Augment, TranslationMovesEachSampleWithinAnEighthAndFillsWithSilence) {
