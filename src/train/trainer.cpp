@@ -398,7 +398,11 @@ TrainResult Session::run() {
   if (config_.train.augment != "auto") AugmentPolicy::parse(config_.train.augment);  // early
   run_.create();
   open_data();
-  config_.train.augment = config_.train.resolved_augment(cache_->size());
+  // Checkpoints record the resolved policy, so "auto" on resume comes from a checkpoint written
+  // before the setting existed: that run trained without augmentation and goes on so.
+  config_.train.augment = resume && config_.train.augment == "auto"
+                              ? "none"
+                              : config_.train.resolved_augment(cache_->size());
   augment_ = AugmentPolicy::parse(config_.train.augment);
   if (!resume) norm_ = compute_normalisation(cache_->spectrograms());
   build_models();

@@ -110,6 +110,25 @@ TEST(Trainer, FramesZeroFitsTheFrameCountToTheDrumHits) {
   EXPECT_EQ(Config::from_toml_file(RunDir{t.run()}.config()).frontend.frames, frames);
 }
 
+// "auto" is resolved from the data before training and recorded so: a tiny drum set is small
+// enough to augment D's inputs, and a resume keeps the recorded policy.
+TEST(Trainer, AutoAugmentationIsResolvedFromTheDataAndRecorded) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("default");
+  config.train.max_steps = 1;
+  train(options_for(t, config, t.run()));
+  const RunDir run{t.run()};
+  EXPECT_EQ(Config::from_toml_file(run.config()).train.augment, "translation,cutout");
+  auto info = read_resume_info(t.run());
+  EXPECT_EQ(info.config.train.augment, "translation,cutout");
+  info.config.train.max_steps = 2;
+  auto resumed = options_for(t, info.config, t.run());
+  resumed.resume = true;
+  EXPECT_EQ(train(resumed).step, 2);
+  EXPECT_EQ(Config::from_toml_file(run.config()).train.augment, "translation,cutout");
+}
+
 // Ten epochs of a tiny run; returns the collapse monitor's last metrics line and collects the
 // warnings of the last epoch.
 nlohmann::json last_monitor(const TinyRun& t, const Config& config, const std::string& name,
