@@ -116,6 +116,17 @@ TEST(Augment, GradientsReachTheInputOutsideTheCut) {
   EXPECT_LT(grad.sum().item<double>(), x.numel());
 }
 
+// Under bf16 autocast G's output reaches the augmentation as bfloat16.
+TEST(Augment, WorksOnBfloat16WithGradients) {
+  torch::Tensor x = torch::rand({4, 1, 16, 32}).to(torch::kBFloat16).requires_grad_(true);
+  const AugmentPolicy policy = AugmentPolicy::parse("translation,cutout");
+  auto rng = generator(5);
+  const torch::Tensor y = augment(x, policy, kSilence, rng);
+  EXPECT_EQ(y.scalar_type(), torch::kBFloat16);
+  y.to(torch::kFloat).sum().backward();
+  EXPECT_GT(x.grad().to(torch::kFloat).sum().item<double>(), 0.25 * x.numel());
+}
+
 TEST(Augment, DrawsFollowTheGeneratorsSeed) {
   const torch::Tensor x = torch::rand({8, 1, 16, 32});
   const AugmentPolicy policy = AugmentPolicy::parse("translation,cutout");
