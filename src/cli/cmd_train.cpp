@@ -254,6 +254,10 @@ void add_train_command(CLI::App& app) {
              "What D's inputs go through (DiffAugment): none, or a comma list of {translation, "
              "cutout}; auto = translation,cutout for --arch default on under 1000 training clips, "
              "else none");
+  train_flag(cmd, f, "--balance", &TrainConfig::balance,
+             "Class frequency in real batches {none, classes}: none = in proportion to the "
+             "data, classes = every class equally often per epoch");
+  cmd->get_option("--balance")->check(CLI::IsMember({"none", "classes"}));
   train_flag(cmd, f, "--amp", &TrainConfig::amp,
              "Mixed precision {auto, off, bf16, fp16}: auto = fp16 on CUDA, bf16 on a CPU with "
              "native bf16, else off");

@@ -103,6 +103,7 @@ void visit_train(TrainConfig& c, Visitor&& visit) {
   visit("loss", c.loss);
   visit("mode_seeking", c.mode_seeking);
   visit("augment", c.augment);
+  visit("balance", c.balance);
   visit("amp", c.amp);
   visit("device", c.device);
   visit("seed", c.seed);
@@ -176,6 +177,7 @@ void TrainConfig::validate() const {
   require(loss.empty() || loss == "bce" || loss == "hinge", "loss", "{bce, hinge}", loss);
   require(mode_seeking < 0 || mode_seeking <= 100, "mode-seeking", "[0, 100] or < 0 (arch default)",
           str(mode_seeking));
+  require(balance == "none" || balance == "classes", "balance", "{none, classes}", balance);
   require(amp == "auto" || amp == "off" || amp == "bf16" || amp == "fp16", "amp",
           "{auto, off, bf16, fp16}", amp);
   require(device == "auto" || device == "cpu" || device == "cuda", "device", "{auto, cpu, cuda}",

@@ -9,16 +9,16 @@ namespace audiogan {
 
 // Log-mel front end. ref: torchaudio.transforms.MelSpectrogram followed by log1p.
 struct FrontendConfig {
-  int sample_rate = 22050;       // Hz, (0,inf)
-  int n_fft = 1024;              // [16, 65536]
-  int win_length = 1024;         // Hann window length, [1, n_fft]
-  int hop_length = 256;          // [1, win_length]
-  int n_mels = 128;              // [1, n_fft/2+1]
-  double f_min = 0.0;            // Hz, [0, f_max)
-  double f_max = 0.0;            // Hz, (f_min, sample_rate/2]; 0 means sample_rate/2
+  int sample_rate = 22050;        // Hz, (0,inf)
+  int n_fft = 1024;               // [16, 65536]
+  int win_length = 1024;          // Hann window length, [1, n_fft]
+  int hop_length = 256;           // [1, win_length]
+  int n_mels = 128;               // [1, n_fft/2+1]
+  double f_min = 0.0;             // Hz, [0, f_max)
+  double f_max = 0.0;             // Hz, (f_min, sample_rate/2]; 0 means sample_rate/2
   std::string mel_scale = "htk";  // {htk, slaney}
   std::string mel_norm = "none";  // {none, slaney}
-  int frames = 512;              // pad/truncate to this many frames; 0 keeps the clip's length
+  int frames = 512;               // pad/truncate to this many frames; 0 keeps the clip's length
 
   double resolved_f_max() const { return f_max > 0.0 ? f_max : sample_rate / 2.0; }
   // Throws ConfigError naming the flag that is out of range.
@@ -29,17 +29,17 @@ struct FrontendConfig {
 
 // GAN training. Defaults are the seeds' hyperparameters where the seeds name one.
 struct TrainConfig {
-  std::string arch = "default";   // {seed, default}
-  int epochs = 200;               // [1, inf)
-  int64_t max_steps = 0;          // stop after this many steps in total; 0 = no limit
-  int batch = 32;                 // [1, inf)
-  int width = 0;                  // channel width multiplier; 0 = the arch's own default
-  int latent = 100;               // latent vector size
-  double lr_g = 2e-4;             // Adam learning rate of G
-  double lr_d = 2e-4;             // Adam learning rate of D
+  std::string arch = "default";  // {seed, default}
+  int epochs = 200;              // [1, inf)
+  int64_t max_steps = 0;         // stop after this many steps in total; 0 = no limit
+  int batch = 32;                // [1, inf)
+  int width = 0;                 // channel width multiplier; 0 = the arch's own default
+  int latent = 100;              // latent vector size
+  double lr_g = 2e-4;            // Adam learning rate of G
+  double lr_d = 2e-4;            // Adam learning rate of D
   double beta1 = 0.5;
   double beta2 = 0.999;
-  std::string loss = "";          // {bce, hinge}; empty = the arch's own default
+  std::string loss = "";  // {bce, hinge}; empty = the arch's own default
   // Weight of the mode-seeking term in G's loss (Mao et al. 2019); < 0 = the arch's own
   // default (see resolved_mode_seeking).
   double mode_seeking = -1;
@@ -47,15 +47,18 @@ struct TrainConfig {
   // {translation, cutout}; "auto" = chosen from the arch and the data's size (see
   // resolved_augment), and recorded resolved in the run's config.
   std::string augment = "auto";
-  std::string amp = "auto";       // {auto, off, bf16, fp16}
-  std::string device = "auto";    // {auto, cpu, cuda}
+  // Which classes real batches draw from: "classes" = every class equally often per epoch,
+  // "none" = in proportion to the data (measured better on the example drums, EXPERIMENTS.md).
+  std::string balance = "none";
+  std::string amp = "auto";     // {auto, off, bf16, fp16}
+  std::string device = "auto";  // {auto, cpu, cuda}
   uint64_t seed = 0;
-  int threads = 0;                // intra-op threads; 0 = every core
-  int64_t checkpoint_every = 0;   // also checkpoint every N steps; 0 = once per epoch
-  int keep_checkpoints = 3;       // keep the last K epoch checkpoints
-  int eval_every = 0;             // run a quick evaluation every K epochs; 0 = never
-  double ema_decay = 0.999;       // EMA of G's weights used for sampling; 0 disables
-  double time_budget_s = 0;       // stop (and checkpoint) after this much wall time; 0 = none
+  int threads = 0;               // intra-op threads; 0 = every core
+  int64_t checkpoint_every = 0;  // also checkpoint every N steps; 0 = once per epoch
+  int keep_checkpoints = 3;      // keep the last K epoch checkpoints
+  int eval_every = 0;            // run a quick evaluation every K epochs; 0 = never
+  double ema_decay = 0.999;      // EMA of G's weights used for sampling; 0 disables
+  double time_budget_s = 0;      // stop (and checkpoint) after this much wall time; 0 = none
 
   void validate() const;
   std::string to_string() const;

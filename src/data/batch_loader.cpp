@@ -36,8 +36,27 @@ struct BatchLoader::State {
 
   State(const SpectrogramCache& c, BatchLoaderOptions o) : cache(c), options(o) {}
 
+  // Entries in one epoch.
+  int64_t epoch_entries() const {
+    if (!options.balance_classes) return cache.size();
+    const auto classes = static_cast<int64_t>(cache.class_names().size());
+    return classes * (cache.size() / classes);
+  }
+
+  // The epoch's order of entries.
+  std::vector<int64_t> epoch_order(int64_t epoch) const {
+    if (!options.balance_classes) {
+      return shuffled_indices(cache.size(), options.seed, static_cast<uint64_t>(epoch));
+    }
+    const torch::Tensor& labels = cache.labels();
+    const int64_t* data = labels.data_ptr<int64_t>();
+    return class_balanced_indices(std::vector<int64_t>(data, data + labels.numel()),
+                                  static_cast<int>(cache.class_names().size()), options.seed,
+                                  static_cast<uint64_t>(epoch));
+  }
+
   int64_t batches_per_epoch() const {
-    const int64_t n = cache.size();
+    const int64_t n = epoch_entries();
     return options.drop_last ? n / options.batch : (n + options.batch - 1) / options.batch;
   }
 
@@ -78,7 +97,8 @@ struct BatchLoader::State {
       const int64_t index = next_assign++;
       const uint64_t my_generation = generation;
       const int64_t first = index * options.batch;
-      const int64_t last = std::min<int64_t>(first + options.batch, cache.size());
+      const int64_t last =
+          std::min<int64_t>(first + options.batch, static_cast<int64_t>(order.size()));
       std::vector<int64_t> indices(order.begin() + first, order.begin() + last);
       lock.unlock();
       Slot slot;
@@ -98,7 +118,7 @@ struct BatchLoader::State {
   void start_locked(int64_t epoch, int64_t first_batch) {
     ++generation;
     ready.clear();
-    order = shuffled_indices(cache.size(), options.seed, static_cast<uint64_t>(epoch));
+    order = epoch_order(epoch);
     end_batch = batches_per_epoch();
     next_assign = next_deliver = std::clamp<int64_t>(first_batch, 0, end_batch);
     started = true;

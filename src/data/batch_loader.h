@@ -21,6 +21,9 @@ struct BatchLoaderOptions {
   int prefetch = 4;  // batches queued ahead
   bool drop_last = true;
   bool pin_memory = false;  // for non-blocking copies to CUDA
+  // Every class equally frequent in each epoch (class_balanced_indices in data/shuffle.h): an
+  // epoch is then num_classes * floor(N / num_classes) entries instead of N.
+  bool balance_classes = false;
 };
 
 class BatchLoader {

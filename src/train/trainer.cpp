@@ -410,7 +410,8 @@ TrainResult Session::run() {
   std::ostringstream mode_seeking;
   mode_seeking << config_.train.resolved_mode_seeking();
   status("device " + device_.str() + ", amp " + precision_.name + ", loss " + to_string(loss_) +
-         ", mode seeking " + mode_seeking.str() + ", augment " + config_.train.augment + ", " +
+         ", mode seeking " + mode_seeking.str() + ", augment " + config_.train.augment +
+         ", balance " + config_.train.balance + ", " +
          std::to_string(cache_->class_names().size()) + " classes, normalisation " +
          norm_.to_string());
   if (reader) {
@@ -427,6 +428,7 @@ TrainResult Session::run() {
   loader_options.batch = config_.train.batch;
   loader_options.seed = config_.train.seed;
   loader_options.pin_memory = device_.is_cuda();
+  loader_options.balance_classes = config_.train.balance == "classes";
   BatchLoader loader(*cache_, loader_options);
   const int64_t per_epoch = loader.batches_per_epoch();
   if (per_epoch == 0) {

@@ -47,4 +47,15 @@ TEST(Config, WrongTypeAndOutOfRangeAreErrors) {
   EXPECT_THROW(config.validate(), ConfigError);
 }
 
+TEST(Config, ClassBalanceIsOffByDefaultAndValidated) {
+  TrainConfig config;
+  EXPECT_EQ(config.balance, "none");
+  config.balance = "classes";
+  EXPECT_NO_THROW(config.validate());
+  config.balance = "auto";
+  EXPECT_THROW(config.validate(), ConfigError);
+  EXPECT_EQ(Config::from_toml_string("[train]\nbalance = \"classes\"\n", "t").train.balance,
+            "classes");
+}
+
 }  // namespace audiogan

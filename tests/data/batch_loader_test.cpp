@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
+#include "core/error.h"
 #include "data/shuffle.h"
 #include "test_audio_files.h"
 
@@ -158,6 +160,58 @@ TEST_F(BatchLoaderTest, RestartingMidEpochAndDestroyingMidEpochAreClean) {
   EXPECT_TRUE(torch::equal(batch.spectrograms, expected.spectrograms));
   loader.reset();  // workers are mid-epoch with batches queued
   SUCCEED();
+}
+
+// The suite's cache has 4 claps, 3 kicks and 3 snares: a balanced epoch holds 3 of each.
+TEST_F(BatchLoaderTest, BalancedEpochsHoldEveryClassEquallyOften) {
+  BatchLoaderOptions options;
+  options.batch = 3;
+  options.drop_last = false;
+  options.balance_classes = true;
+  BatchLoader loader(*cache_, options);
+  EXPECT_EQ(loader.batches_per_epoch(), 3);
+  std::map<int64_t, int> clap_draws;
+  for (int64_t e = 0; e < 4; ++e) {
+    std::vector<int> per_class(3, 0);
+    for (const Batch& batch : epoch(loader, e)) {
+      for (int64_t j = 0; j < batch.labels.size(0); ++j) {
+        const int64_t source = source_of(batch.spectrograms[j]);
+        ASSERT_GE(source, 0);
+        const int64_t label = batch.labels[j].item<int64_t>();
+        EXPECT_EQ(label, cache_->labels()[source].item<int64_t>());
+        ++per_class[static_cast<size_t>(label)];
+        if (label == 0) ++clap_draws[source];
+      }
+    }
+    EXPECT_EQ(per_class, std::vector<int>({3, 3, 3})) << "epoch " << e;
+  }
+  // 12 clap draws over 4 epochs: the class's stream passes over its 4 clips 3 times.
+  ASSERT_EQ(clap_draws.size(), 4u);
+  for (const auto& [clip, draws] : clap_draws) EXPECT_EQ(draws, 3) << "clip " << clip;
+}
+
+TEST(Shuffle, ClassBalancedIndicesRepeatSmallClassesAndSpreadLargeOnes) {
+  // Class 0: entries 0-1; class 1: entries 2-9. 10 / 2 = 5 of each per epoch.
+  const std::vector<int64_t> labels = {0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+  std::vector<int> draws(labels.size(), 0);
+  for (uint64_t e = 0; e < 8; ++e) {
+    const auto order = class_balanced_indices(labels, 2, 7, e);
+    ASSERT_EQ(order.size(), 10u);
+    int small = 0;
+    for (int64_t index : order) {
+      ASSERT_GE(index, 0);
+      ASSERT_LT(index, 10);
+      small += labels[static_cast<size_t>(index)] == 0;
+      ++draws[static_cast<size_t>(index)];
+    }
+    EXPECT_EQ(small, 5) << "epoch " << e;
+    EXPECT_EQ(order, class_balanced_indices(labels, 2, 7, e));
+  }
+  // 40 draws of each class over 8 epochs: 20 per small clip, 5 per large one.
+  for (size_t i = 0; i < labels.size(); ++i) EXPECT_EQ(draws[i], labels[i] == 0 ? 20 : 5) << i;
+  EXPECT_NE(class_balanced_indices(labels, 2, 7, 0), class_balanced_indices(labels, 2, 8, 0));
+  EXPECT_THROW(class_balanced_indices({0, 3}, 2, 0, 0), DataError);  // label outside the classes
+  EXPECT_THROW(class_balanced_indices({0, 0}, 2, 0, 0), DataError);  // class 1 has no clips
 }
 
 TEST(Shuffle, IsAPermutation) {
