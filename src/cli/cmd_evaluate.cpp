@@ -23,6 +23,7 @@ struct EvaluateArgs {
   std::string cache;
   int count = 100;
   uint64_t seed = 0;
+  double truncation = -1.0;  // < 0 = the model's default (Sampler::default_truncation)
   int iterations = 32;
   int reconstruction = 3;
   int ndb_k = 0;
@@ -53,6 +54,8 @@ void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
     out << "warning: the classifier is below twice chance on real data; the metrics are not "
            "meaningful\n";
   }
+  if (r.truncation > 0)
+    out << "latents truncated at  " << fixed(r.truncation) << "  (--truncation)\n";
   out << "conditional accuracy  " << fixed(100 * r.conditional_accuracy, 1) << "%\n";
   out << "inception score       " << fixed(r.is_generated.mean) << "  (real test "
       << fixed(r.is_real_test.mean) << ")\n";
@@ -116,8 +119,11 @@ void run(const EvaluateArgs& args) {
   options.griffin_lim.iterations = args.iterations;
   if (!args.quick) options.reconstruction_per_class = args.reconstruction;
   options.ndb_k = args.ndb_k;
-  const eval::GeneratedSource source = eval::source_from_sampler(sampler, options.griffin_lim);
+  const double truncation = args.truncation < 0 ? sampler.default_truncation() : args.truncation;
+  const eval::GeneratedSource source =
+      eval::source_from_sampler(sampler, options.griffin_lim, truncation);
   eval::EvaluationReport report = eval::evaluate(source, reference, options, progress);
+  report.truncation = truncation;
   if (tty) std::cerr << "\n";
   report.checkpoint = args.checkpoint;
   report.data_root = args.data;
@@ -152,6 +158,12 @@ void add_evaluate_command(CLI::App& app) {
                       "Report folder; default <run dir>/eval next to the checkpoint");
   command->add_option("--seed", args->seed, "Seed of the latents and vocoder phases")
       ->capture_default_str();
+  command
+      ->add_option("--truncation", args->truncation,
+                   "Truncation trick, as generate --truncation: resample latent components "
+                   "beyond +-T; 0 = off; default: the model's (0.75 for --arch default, off for "
+                   "--arch seed)")
+      ->check(CLI::Range(0.0, 10.0));
   command->add_option("--cache", args->cache, "Cache folder; default <data>/.audiogan-cache");
   command->add_option("--iters", args->iterations, "Griffin-Lim iterations, [1, 1000]")
       ->capture_default_str()

@@ -18,7 +18,7 @@ struct GenerateFlags {
   std::string checkpoint, class_name, out, device = "cpu";
   int count = 4;
   uint64_t seed = 0;
-  double truncation = 0.0;
+  double truncation = -1.0;  // < 0 = the model's default (Sampler::default_truncation)
   int64_t interpolate = -1;  // second seed; -1 = no interpolation
   int steps = 8;
   int iterations = 32;
@@ -101,9 +101,9 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("--seed", f->seed, "Seed of the latent vectors")->capture_default_str();
   cmd->add_option("--out", f->out, "Output folder")->required();
   cmd->add_option("--truncation", f->truncation,
-                  "Truncation trick: resample latent components beyond +-T; 0 = off")
-      ->check(CLI::Range(0.0, 10.0))
-      ->capture_default_str();
+                  "Truncation trick: resample latent components beyond +-T; 0 = off; default: "
+                  "the model's (0.75 for --arch default, off for --arch seed)")
+      ->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--interpolate", f->interpolate,
                   "Second seed: interpolate from --seed to it in --steps clips");
   cmd->add_option("--steps", f->steps, "Interpolation steps, [1, 256]")

@@ -32,8 +32,10 @@ struct GeneratedSource {
   AudioFunction to_audio;
 };
 
-// Wraps a loaded checkpoint (the Sampler must outlive the source).
-GeneratedSource source_from_sampler(const Sampler& sampler, const dsp::GriffinLimOptions& options);
+// Wraps a loaded checkpoint (the Sampler must outlive the source). The latents are drawn with
+// `truncation` as Sampler::latents takes it: < 0 = the model's default, 0 = none.
+GeneratedSource source_from_sampler(const Sampler& sampler, const dsp::GriffinLimOptions& options,
+                                    double truncation = -1.0);
 
 struct EvaluationOptions {
   int count_per_class = 100;           // generated samples per class, [2, inf)

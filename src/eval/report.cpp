@@ -69,6 +69,7 @@ std::string report_json(const EvaluationReport& r) {
       {"classes", r.class_names},
       {"count_per_class", r.count_per_class},
       {"seed", r.seed},
+      {"truncation", r.truncation},
       {"quick", r.quick},
       {"seconds", r.seconds},
       {"classifier",
@@ -116,8 +117,9 @@ std::string report_markdown(const EvaluationReport& r) {
   std::ostringstream md;
   md << "# Evaluation" << (r.quick ? " (quick)" : "") << "\n\n";
   md << "- checkpoint: `" << r.checkpoint << "`\n- data: `" << r.data_root << "`\n";
-  md << "- " << r.count_per_class << " generated clips per class, seed " << r.seed
-     << ", vocoded and re-analysed with the front end `" << r.frontend << "`\n";
+  md << "- " << r.count_per_class << " generated clips per class, seed " << r.seed;
+  if (r.truncation > 0) md << ", latents truncated at " << r.truncation;
+  md << ", vocoded and re-analysed with the front end `" << r.frontend << "`\n";
   md << "- classifier accuracy on real " << r.test_source << " (" << r.real_test_count
      << " clips): **" << percent(r.classifier_accuracy) << "** (chance " << percent(r.chance) << ")"
      << (r.classifier_reused ? ", cached" : ", trained now") << "\n\n";

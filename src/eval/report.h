@@ -33,6 +33,7 @@ struct EvaluationReport {
   std::vector<std::string> class_names;
   int count_per_class = 0;
   uint64_t seed = 0;
+  double truncation = 0.0;  // of the generated latents; 0 = none
   bool quick = false;
   // The classifier.
   std::string classifier_path;

@@ -5,13 +5,14 @@
 
 namespace audiogan::eval {
 
-GeneratedSource source_from_sampler(const Sampler& sampler, const dsp::GriffinLimOptions& options) {
+GeneratedSource source_from_sampler(const Sampler& sampler, const dsp::GriffinLimOptions& options,
+                                    double truncation) {
   GeneratedSource source;
   source.class_names = sampler.class_names();
   source.frontend = sampler.frontend();
-  source.generate = [&sampler](int class_index, int count, uint64_t seed) {
+  source.generate = [&sampler, truncation](int class_index, int count, uint64_t seed) {
     torch::NoGradGuard no_grad;
-    return sampler.generate_log_mel(class_index, count, seed);
+    return sampler.generate_log_mel(class_index, count, seed, truncation);
   };
   source.to_audio = [&sampler, options](const torch::Tensor& log_mels, uint64_t seed) {
     dsp::GriffinLimOptions gl = options;

@@ -187,6 +187,8 @@ json Server::Impl::generate(const GenerateRequest& request) {
   const std::string path = checkpoint.path.string();
   const int class_index = resolve_class(source->classes(path), request.class_name);
   const uint64_t seed = request.seed ? *request.seed : random_seed();
+  const double truncation =
+      request.truncation ? *request.truncation : source->default_truncation(path);
 
   // Clip i uses seed + i, so any clip can be reproduced alone with count 1.
   std::vector<uint64_t> seeds, missing_seeds;
@@ -194,7 +196,7 @@ json Server::Impl::generate(const GenerateRequest& request) {
   std::vector<std::shared_ptr<const Clip>> clips;
   for (int i = 0; i < request.count; ++i) {
     seeds.push_back(seed + static_cast<uint64_t>(i));
-    ids.push_back(clip_id(checkpoint, class_index, seeds.back(), request.truncation));
+    ids.push_back(clip_id(checkpoint, class_index, seeds.back(), truncation));
     clips.push_back(cache.get(ids.back()));
     if (!clips.back()) missing_seeds.push_back(seeds.back());
   }
@@ -203,7 +205,7 @@ json Server::Impl::generate(const GenerateRequest& request) {
     if (pending.load() > config.max_pending)
       throw HttpError(503, "server busy: " + std::to_string(config.max_pending) +
                                " generate requests already queued, retry shortly");
-    auto made = source->generate(path, class_index, missing_seeds, request.truncation);
+    auto made = source->generate(path, class_index, missing_seeds, truncation);
     if (made.size() != missing_seeds.size())
       throw Error("serve: the generator returned " + std::to_string(made.size()) + " clips for " +
                   std::to_string(missing_seeds.size()) + " seeds");
@@ -228,7 +230,7 @@ json Server::Impl::generate(const GenerateRequest& request) {
           {"class", source->classes(path)[class_index]},
           {"class_index", class_index},
           {"seed", seed},
-          {"truncation", request.truncation},
+          {"truncation", truncation},
           {"clips", out_clips}};
 }
 

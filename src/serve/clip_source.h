@@ -20,6 +20,8 @@ class ClipSource {
   // clip can be reproduced on its own. Implementations must be safe to call from many threads.
   virtual std::vector<Clip> generate(const std::string& checkpoint_path, int class_index,
                                      const std::vector<uint64_t>& seeds, double truncation) = 0;
+  // The truncation a request without one gets: the model's default (Sampler::default_truncation).
+  virtual double default_truncation(const std::string& /*checkpoint_path*/) { return 0.0; }
 };
 
 // Samplers loaded lazily per checkpoint path and reloaded when the file's modification time or

@@ -30,7 +30,9 @@ struct GenerateRequest {
   std::string class_name;        // required: a class name or its decimal index
   int count = 1;                 // [1, 16]
   std::optional<uint64_t> seed;  // optional; absent or null = random
-  double truncation = 0.0;       // [0, 10]; 0 = no truncation
+  // [0, 10]; 0 = no truncation; absent or null = the model's default
+  // (Sampler::default_truncation).
+  std::optional<double> truncation;
 
   // Throws HttpError(400) naming the field, what was expected and what was found.
   static GenerateRequest parse(const std::string& body);

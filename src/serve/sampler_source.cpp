@@ -40,6 +40,10 @@ class SamplerSource : public ClipSource {
     return sampler(checkpoint_path)->class_names();
   }
 
+  double default_truncation(const std::string& checkpoint_path) override {
+    return sampler(checkpoint_path)->default_truncation();
+  }
+
   std::vector<Clip> generate(const std::string& checkpoint_path, int class_index,
                              const std::vector<uint64_t>& seeds, double truncation) override {
     const auto loaded = sampler(checkpoint_path);

@@ -79,7 +79,12 @@ int Sampler::class_index(const std::string& name_or_index) const {
                   std::to_string(names.size()) + " classes: " + known);
 }
 
+double Sampler::default_truncation() const {
+  return state_->spec.arch == "seed" ? 0.0 : kDefaultTruncation;
+}
+
 torch::Tensor Sampler::latents(int count, uint64_t seed, double truncation) const {
+  if (truncation < 0) truncation = default_truncation();
   auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
   auto z = torch::randn({count, state_->spec.latent}, generator, torch::kFloat);  // [count, L]
   if (truncation > 0) {

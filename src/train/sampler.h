@@ -23,8 +23,14 @@ class Sampler {
   // A class by name or by decimal index; throws DataError listing the known classes.
   int class_index(const std::string& name_or_index) const;
 
+  // The truncation sampling uses unless told otherwise: kDefaultTruncation for --arch default
+  // (docs/design.md: measured to trade the generator's over-spread for class fidelity), 0 (none)
+  // for --arch seed, as the seeds sample.
+  static constexpr double kDefaultTruncation = 0.75;
+  double default_truncation() const;
   // Latent vectors [count, latent]: deterministic given the seed; truncation > 0 resamples
-  // components whose magnitude exceeds it (the truncation trick).
+  // components whose magnitude exceeds it (the truncation trick), 0 draws plain N(0, 1) and
+  // truncation < 0 means default_truncation().
   torch::Tensor latents(int count, uint64_t seed, double truncation = 0.0) const;
   // z [B, latent], labels [B] int64 -> log-mels [B, n_mels, frames] in log1p units (denormalised).
   torch::Tensor generate_log_mel(const torch::Tensor& z, const torch::Tensor& labels) const;

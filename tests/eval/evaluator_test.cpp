@@ -191,7 +191,9 @@ TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport
   EXPECT_DOUBLE_EQ(again.is_generated.mean, report.is_generated.mean);
 
   const fs::path out = fs::path(*root_) / "report";
-  const ReportFiles files = write_report(report, out.string());
+  EvaluationReport truncated = report;
+  truncated.truncation = 0.5;
+  const ReportFiles files = write_report(truncated, out.string());
   std::ifstream json_file(files.json);
   const nlohmann::json json = nlohmann::json::parse(json_file);
   EXPECT_EQ(json["per_class"].size(), 3u);
@@ -200,6 +202,11 @@ TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport
   EXPECT_DOUBLE_EQ(json["vocoded_real_test"]["fd"].get<double>(), report.vocoded_real_fd);
   EXPECT_DOUBLE_EQ(json["direct"]["fd"].get<double>(), report.direct_fd);
   EXPECT_DOUBLE_EQ(json["direct"]["accuracy"].get<double>(), report.direct_accuracy);
+  EXPECT_EQ(json["truncation"], 0.5);
+  std::ifstream markdown(files.markdown);
+  const std::string text((std::istreambuf_iterator<char>(markdown)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("latents truncated at 0.5"), std::string::npos);
   EXPECT_TRUE(fs::file_size(files.markdown) > 100);
   ASSERT_EQ(files.figures.size(), 2u);
   for (const auto& figure : files.figures) EXPECT_GT(fs::file_size(figure), 1000u) << figure;

@@ -21,7 +21,9 @@ TEST(GenerateRequest, FillsDefaultsForOptionalFields) {
   EXPECT_EQ(request.class_name, "kick");
   EXPECT_EQ(request.count, 1);
   EXPECT_FALSE(request.seed.has_value());
-  EXPECT_EQ(request.truncation, 0.0);
+  EXPECT_FALSE(request.truncation.has_value());  // the model's default
+  EXPECT_FALSE(GenerateRequest::parse(R"({"run":"r","class":1,"truncation":null})").truncation);
+  EXPECT_EQ(*GenerateRequest::parse(R"({"run":"r","class":1,"truncation":0})").truncation, 0.0);
   EXPECT_TRUE(request.checkpoint.empty());
 }
 

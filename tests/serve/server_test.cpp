@@ -122,6 +122,22 @@ TEST(ServeApi, GenerateReturnsClipsWhoseWavAndPngCanBeFetched) {
   }
 }
 
+// A request without a truncation gets the model's default; one with a truncation keeps it, and
+// the two are different clips.
+TEST(ServeApi, TruncationDefaultsToTheModelsOwn) {
+  RunningServer server(make_fake_runs("truncation"), std::make_shared<FakeSource>());
+  auto client = server.client();
+  const json plain = body_of(post_json(client, {{"run", "alpha"}, {"class", "kick"}, {"seed", 3}}));
+  EXPECT_EQ(plain["truncation"], 0.3);
+  const json off = body_of(
+      post_json(client, {{"run", "alpha"}, {"class", "kick"}, {"seed", 3}, {"truncation", 0}}));
+  EXPECT_EQ(off["truncation"], 0.0);
+  EXPECT_NE(plain["clips"][0]["id"], off["clips"][0]["id"]);
+  const json same = body_of(
+      post_json(client, {{"run", "alpha"}, {"class", "kick"}, {"seed", 3}, {"truncation", 0.3}}));
+  EXPECT_EQ(same["clips"][0]["id"], plain["clips"][0]["id"]);
+}
+
 TEST(ServeApi, SameSeedGivesSameClipsAndReusesTheCache) {
   auto source = std::make_shared<FakeSource>();
   RunningServer server(make_fake_runs("seed"), source);

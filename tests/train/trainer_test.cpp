@@ -129,6 +129,27 @@ TEST(Trainer, AutoAugmentationIsResolvedFromTheDataAndRecorded) {
   EXPECT_EQ(Config::from_toml_file(run.config()).train.augment, "translation,cutout");
 }
 
+// --balance classes on 4 kicks and 2 snares: an epoch keeps floor(6 / 2) = 3 entries of each
+// class (the snares repeat), the setting is recorded, and a resume keeps it.
+TEST(Trainer, ClassBalancedTrainingRunsAndIsRecorded) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  fs::remove(t.data() + "/snare/2.flac");
+  fs::remove(t.data() + "/snare/3.flac");
+  Config config = TinyRun::small_config("default");
+  config.train.balance = "classes";
+  config.train.epochs = 1;
+  config.train.batch = 3;
+  EXPECT_EQ(train(options_for(t, config, t.run())).step, 2);  // two batches of 3
+  auto info = read_resume_info(t.run());
+  EXPECT_EQ(info.config.train.balance, "classes");
+  info.config.train.epochs = 2;
+  auto resumed = options_for(t, info.config, t.run());
+  resumed.resume = true;
+  EXPECT_EQ(train(resumed).step, 4);
+  EXPECT_EQ(Config::from_toml_file(RunDir{t.run()}.config()).train.balance, "classes");
+}
+
 // Ten epochs of a tiny run; returns the collapse monitor's last metrics line and collects the
 // warnings of the last epoch.
 nlohmann::json last_monitor(const TinyRun& t, const Config& config, const std::string& name,
@@ -306,6 +327,24 @@ TEST(Sampler, TruncationKeepsLatentsInRangeAndSeedsAreDeterministic) {
   EXPECT_LE(z.abs().max().item<float>(), 0.5f);
   EXPECT_TRUE(torch::equal(s.latents(4, 9), s.latents(4, 9)));
   EXPECT_FALSE(torch::equal(s.latents(4, 9), s.latents(4, 10)));
+}
+
+// A negative truncation asks for the model's own: 0.75 for --arch default, none for the seeds'.
+TEST(Sampler, DefaultTruncationFollowsTheArch) {
+  for (const std::string arch : {"default", "seed"}) {
+    TinyRun t;
+    REQUIRE_DRUMS(t);
+    Config config = TinyRun::small_config(arch);
+    config.train.max_steps = 1;
+    auto o = options_for(t, config, t.run());
+    o.epoch_outputs = false;
+    train(o);
+    const Sampler s = Sampler::load(RunDir{t.run()}.last_checkpoint());
+    const double expected = arch == "seed" ? 0.0 : Sampler::kDefaultTruncation;
+    EXPECT_EQ(s.default_truncation(), expected) << arch;
+    EXPECT_TRUE(torch::equal(s.latents(64, 3, -1.0), s.latents(64, 3, expected))) << arch;
+    EXPECT_EQ(s.latents(64, 3, -1.0).abs().max().item<float>() <= 0.75f, arch == "default") << arch;
+  }
 }
 
 }  // namespace

@@ -129,7 +129,7 @@ async function onGenerate(event) {
     class: $("class").value,
     count,
     seed: seedText ? seedText : null,
-    truncation: Number($("truncation").value || 0),
+    truncation: $("truncation").value === "" ? null : Number($("truncation").value),
   };
   setBusy(true, count);
   $("summary").textContent = "";

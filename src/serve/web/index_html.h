@@ -37,8 +37,8 @@ inline constexpr const char kIndexHtml[] = R"AGWEB(<!doctype html>
           <button type="button" id="seed-clear" class="ghost" title="Use a random seed">random</button>
         </span>
       </label>
-      <label>Truncation <input id="truncation" type="number" min="0" max="10" step="0.1" value="0"
-             title="0 = off; smaller values give safer, less varied clips"></label>
+      <label>Truncation <input id="truncation" type="number" min="0" max="10" step="0.1" value=""
+             placeholder="model's" title="Empty = the model's default; 0 = off; smaller values give safer, less varied clips"></label>
       <button id="generate" type="submit" class="primary">
         <span class="spinner" id="spinner" hidden></span><span id="generate-label">Generate</span>
       </button>
