@@ -1,6 +1,7 @@
 """Prints one Markdown table row per evaluated run of scripts/run-experiments.sh.
 
-Usage: summarise-evals.py RUNS_DIR...   (each RUNS_DIR/<run>/eval/report.json and metrics.jsonl)
+Usage: summarise-evals.py [--eval NAME] RUNS_DIR...
+  (each RUNS_DIR/<run>/NAME/report.json and metrics.jsonl; NAME defaults to eval)
 """
 import json
 import pathlib
@@ -16,14 +17,15 @@ def direct(report: dict, real_is: float, floor: float) -> str:
             f"FD {d['fd'] / floor:.1f}x ")
 
 
-def row(run: pathlib.Path) -> str:
-    report = json.loads((run / "eval" / "report.json").read_text())
+def row(run: pathlib.Path, eval_name: str) -> str:
+    report = json.loads((run / eval_name / "report.json").read_text())
     lines = [json.loads(l) for l in (run / "metrics.jsonl").read_text().splitlines() if l]
     steps = lines[-1]["step"] if lines else 0
     is_ = report["inception_score"]
     fd = report["fd"]
     collapsed = [c["name"] for c in report["per_class"] if c["mode_collapse"]]
-    return (f"| {run.name} | {steps} | {100 * report['classifier']['accuracy']:.1f} % "
+    truncation = report.get("truncation", 0)  # reports from before the setting drew untruncated
+    return (f"| {run.name} | {steps} | {truncation:g} | {100 * report['classifier']['accuracy']:.1f} % "
             f"| {100 * report['conditional_accuracy']:.1f} % "
             f"| {is_['generated']:.2f} / {is_['real_test']:.2f} = {is_['generated'] / is_['real_test']:.2f} "
             f"| {fd['generated_vs_test']:.2f} / {fd['train_vs_test_floor']:.2f} = {fd['ratio_to_floor']:.1f} "
@@ -32,10 +34,14 @@ def row(run: pathlib.Path) -> str:
             f"| {', '.join(collapsed) if collapsed else 'none'} |")
 
 
-print("| run | steps | classifier on real test | conditional accuracy | IS gen / real = ratio "
+args = sys.argv[1:]
+eval_name = "eval"
+if args[:1] == ["--eval"]:
+    eval_name, args = args[1], args[2:]
+print("| run | steps | truncation | classifier on real test | conditional accuracy | IS gen / real = ratio "
       "| FD gen / floor = ratio | NDB/K | without the vocoder: acc., IS, FD vs floor | mode collapse |")
-print("|---|---|---|---|---|---|---|---|---|")
-for folder in sys.argv[1:]:
+print("|---|---|---|---|---|---|---|---|---|---|")
+for folder in args:
     for run in sorted(pathlib.Path(folder).iterdir()):
-        if (run / "eval" / "report.json").exists():
-            print(row(run))
+        if (run / eval_name / "report.json").exists():
+            print(row(run, eval_name))
