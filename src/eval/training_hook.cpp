@@ -54,8 +54,10 @@ std::function<nlohmann::json(const std::string&, int64_t)> make_quick_eval_hook(
           sampler.frontend(), sampler.class_names(), ref, state->options.progress));
     }
     const EvaluationOptions& eo = state->options.evaluation;
+    // Sampled as `audiogan evaluate` samples by default, so best.pt is chosen on what users get.
+    const double truncation = sampler.default_truncation();
     const EvaluationReport r =
-        evaluate(source_from_sampler(sampler, eo.griffin_lim), *state->reference, eo);
+        evaluate(source_from_sampler(sampler, eo.griffin_lim, truncation), *state->reference, eo);
 
     const fs::path dir = fs::path(checkpoint).parent_path();
     const fs::path best_json = dir / "best.json";
@@ -84,6 +86,7 @@ std::function<nlohmann::json(const std::string&, int64_t)> make_quick_eval_hook(
             {"classifier_accuracy", finite_or_null(r.classifier_accuracy)},
             {"meaningful", r.meaningful},
             {"count_per_class", r.count_per_class},
+            {"truncation", truncation},
             {"best", best},
             {"seconds", r.seconds}};
   };

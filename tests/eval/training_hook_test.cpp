@@ -12,6 +12,7 @@
 
 #include "../train/train_fixture.h"
 #include "train/run_dir.h"
+#include "train/sampler.h"
 #include "train/trainer.h"
 
 namespace audiogan {
@@ -80,6 +81,7 @@ TEST(QuickEvalHook, LogsEveryEvaluationAndKeepsTheLowestFdCheckpointAcrossAResum
     EXPECT_GE(e.at("conditional_accuracy").get<double>(), 0.0);
     EXPECT_LE(e.at("conditional_accuracy").get<double>(), 1.0);
     EXPECT_EQ(e.at("count_per_class").get<int>(), 4);
+    EXPECT_EQ(e.at("truncation").get<double>(), Sampler::kDefaultTruncation);  // as evaluate
     const double fd = e.at("fd").get<double>();
     // "best" marks each new lowest, in order, including the resumed epoch.
     EXPECT_EQ(e.at("best").get<bool>(), fd < lowest) << line.at("epoch");
