@@ -161,7 +161,7 @@ void add_evaluate_command(CLI::App& app) {
   command
       ->add_option("--truncation", args->truncation,
                    "Truncation trick, as generate --truncation: resample latent components "
-                   "beyond +-T; 0 = off; default: the model's (0.75 for --arch default, off for "
+                   "beyond +-T; 0 = off; default: the model's (0.85 for --arch default, off for "
                    "--arch seed)")
       ->check(CLI::Range(0.0, 10.0));
   command->add_option("--cache", args->cache, "Cache folder; default <data>/.audiogan-cache");

@@ -102,7 +102,7 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("--out", f->out, "Output folder")->required();
   cmd->add_option("--truncation", f->truncation,
                   "Truncation trick: resample latent components beyond +-T; 0 = off; default: "
-                  "the model's (0.75 for --arch default, off for --arch seed)")
+                  "the model's (0.85 for --arch default, off for --arch seed)")
       ->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--interpolate", f->interpolate,
                   "Second seed: interpolate from --seed to it in --steps clips");

@@ -24,7 +24,7 @@ inline constexpr const char* kFramesKeepHelp =
     "Pad with silence or truncate to this many frames; 0 keeps the clip's length";
 inline constexpr const char* kFramesFitHelp =
     "Pad with silence or truncate to this many frames (a multiple of 16 for training); 0 = fit "
-    "to the data: the 75th percentile of the clips' sound length, or 512 for --arch seed";
+    "to the data: the 55th percentile of the clips' sound length, or 512 for --arch seed";
 void add_frontend_flags(CLI::App& command, FrontendConfig& frontend,
                         const char* frames_help = kFramesKeepHelp);
 

@@ -14,10 +14,10 @@ int fit_frames(const torch::Tensor& content_frames) {
   }
   const torch::Tensor sorted = std::get<0>(content_frames.to(torch::kLong).flatten().sort());
   const int64_t n = sorted.numel();
-  // Nearest-rank percentile: the smallest value with at least 75 % of the clips at or below it.
-  const auto rank = static_cast<int64_t>(std::ceil(0.75 * static_cast<double>(n))) - 1;
-  const int64_t p75 = sorted[std::clamp<int64_t>(rank, 0, n - 1)].item<int64_t>();
-  const int64_t rounded = (p75 + 15) / 16 * 16;
+  // Nearest rank: the smallest value with at least that share of the clips at or below it.
+  const auto rank = static_cast<int64_t>(std::ceil(kFrameFitQuantile * static_cast<double>(n))) - 1;
+  const int64_t quantile = sorted[std::clamp<int64_t>(rank, 0, n - 1)].item<int64_t>();
+  const int64_t rounded = (quantile + 15) / 16 * 16;
   return static_cast<int>(std::clamp<int64_t>(rounded, 32, kFrameFitProbeFrames));
 }
 

@@ -26,7 +26,7 @@ class Sampler {
   // The truncation sampling uses unless told otherwise: kDefaultTruncation for --arch default
   // (docs/design.md: measured to trade the generator's over-spread for class fidelity), 0 (none)
   // for --arch seed, as the seeds sample.
-  static constexpr double kDefaultTruncation = 0.75;
+  static constexpr double kDefaultTruncation = 0.85;
   double default_truncation() const;
   // Latent vectors [count, latent]: deterministic given the seed; truncation > 0 resamples
   // components whose magnitude exceeds it (the truncation trick), 0 draws plain N(0, 1) and

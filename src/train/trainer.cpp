@@ -213,7 +213,7 @@ void Session::open_data() {
     status("frames: " + std::to_string(config_.frontend.frames) +
            (config_.train.arch == "seed"
                 ? " (the seed design's length)"
-                : " (fitted: 75th percentile of the clips' sound length)"));
+                : " (fitted: 55th percentile of the clips' sound length)"));
   }
   CacheBuildReport report;
   cache_ = std::make_unique<SpectrogramCache>(

@@ -11,9 +11,13 @@ torch::Tensor lengths(std::vector<int64_t> values) {
   return torch::tensor(values, torch::kLong);
 }
 
-TEST(FrameFit, TakesTheSeventyFifthPercentileRoundedUpToSixteen) {
-  // 8 clips: the 6th smallest (ceil(0.75 * 8) = 6) is 49 -> 64.
-  EXPECT_EQ(fit_frames(lengths({41, 20, 49, 30, 45, 44, 58, 82})), 64);
+TEST(FrameFit, TakesTheFiftyFifthPercentileRoundedUpToSixteen) {
+  // 8 clips: the 5th smallest (ceil(0.55 * 8) = 5) is 45 -> 48.
+  EXPECT_EQ(fit_frames(lengths({41, 20, 49, 30, 45, 44, 58, 82})), 48);
+  // 20 clips 1..20 (x 10): the 11th smallest (ceil(0.55 * 20) = 11) is 110 -> 112.
+  std::vector<int64_t> ramp;
+  for (int64_t i = 20; i >= 1; --i) ramp.push_back(10 * i);
+  EXPECT_EQ(fit_frames(lengths(ramp)), 112);
   // An exact multiple of 16 stays.
   EXPECT_EQ(fit_frames(lengths({96, 96, 96, 96})), 96);
 }

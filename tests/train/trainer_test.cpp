@@ -329,7 +329,8 @@ TEST(Sampler, TruncationKeepsLatentsInRangeAndSeedsAreDeterministic) {
   EXPECT_FALSE(torch::equal(s.latents(4, 9), s.latents(4, 10)));
 }
 
-// A negative truncation asks for the model's own: 0.75 for --arch default, none for the seeds'.
+// A negative truncation asks for the model's own: kDefaultTruncation for --arch default, none for
+// the seeds'.
 TEST(Sampler, DefaultTruncationFollowsTheArch) {
   for (const std::string arch : {"default", "seed"}) {
     TinyRun t;
@@ -343,7 +344,10 @@ TEST(Sampler, DefaultTruncationFollowsTheArch) {
     const double expected = arch == "seed" ? 0.0 : Sampler::kDefaultTruncation;
     EXPECT_EQ(s.default_truncation(), expected) << arch;
     EXPECT_TRUE(torch::equal(s.latents(64, 3, -1.0), s.latents(64, 3, expected))) << arch;
-    EXPECT_EQ(s.latents(64, 3, -1.0).abs().max().item<float>() <= 0.75f, arch == "default") << arch;
+    EXPECT_EQ(s.latents(64, 3, -1.0).abs().max().item<float>() <=
+                  static_cast<float>(Sampler::kDefaultTruncation),
+              arch == "default")
+        << arch;
   }
 }
 
