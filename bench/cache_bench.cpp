@@ -11,6 +11,7 @@
 #include "core/threads.h"
 #include "data/batch_loader.h"
 #include "dsp/mel.h"
+#include "run_benchmarks.h"
 
 namespace audiogan {
 namespace {
@@ -112,9 +113,5 @@ BENCHMARK(BM_CacheBuildCold)->Unit(benchmark::kMillisecond)->Iterations(1)->UseR
 
 int main(int argc, char** argv) {
   audiogan::configure_threads(0);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return audiogan::bench::run_benchmarks(argc, argv);
 }

@@ -6,6 +6,7 @@
 
 #include "model/autocast.h"
 #include "model/gan_models.h"
+#include "run_benchmarks.h"
 
 namespace {
 
@@ -129,4 +130,6 @@ BENCHMARK(BM_TrainingStep)->Apply(model_args);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  return audiogan::bench::run_benchmarks(argc, argv);
+}

@@ -9,6 +9,7 @@
 #include "dsp/mel.h"
 #include "dsp/stft.h"
 #include "dsp/vocoder.h"
+#include "run_benchmarks.h"
 
 namespace {
 
@@ -82,4 +83,6 @@ BENCHMARK(BM_LogMelToAudio_Batch32)->Unit(benchmark::kMillisecond)->Iterations(1
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  return audiogan::bench::run_benchmarks(argc, argv);
+}

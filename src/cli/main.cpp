@@ -2,9 +2,11 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "core/allocator.h"
 #include "core/error.h"
 
 int main(int argc, char** argv) {
+  audiogan::keep_freed_memory_for_reuse();
   CLI::App app{
       "audiogan " AUDIOGAN_VERSION
       ": a class-conditional GAN on log-mel spectrograms of short sounds.\n"

@@ -22,8 +22,10 @@ torch::Tensor iterate(const torch::Tensor& spec, torch::Tensor angles, const Fro
   torch::Tensor previous;
   for (int i = 0; i < options.iterations; ++i) {
     torch::Tensor rebuilt = stft(istft(spec * angles, config, length), config);
-    angles = (alpha > 0.0 && previous.defined()) ? rebuilt - alpha * previous : rebuilt;
-    angles = angles / (angles.abs() + 1e-16);
+    // New tensors each time, so the in-place normalisation never touches `rebuilt`.
+    angles = (alpha > 0.0 && previous.defined()) ? torch::sub(rebuilt, previous, alpha)
+                                                 : rebuilt.clone();
+    angles.div_(angles.abs().add_(1e-16));
     previous = rebuilt;
   }
   return istft(spec * angles, config, length);

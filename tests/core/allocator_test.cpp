@@ -1,0 +1,31 @@
+// The allocator setting: tensor-sized blocks come from malloc's heap and are reused, not mapped.
+#include "core/allocator.h"
+
+#include <gtest/gtest.h>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+
+#include <cstdlib>
+#endif
+
+namespace audiogan {
+namespace {
+
+#if defined(__GLIBC__)
+TEST(Allocator, TensorSizedBlocksAreServedFromTheHeapNotMapped) {
+  keep_freed_memory_for_reuse();
+  const int mapped_before = mallinfo2().hblks;
+  // 8 MiB: far above glibc's initial 128 KiB mapping threshold.
+  void* block = std::malloc(8 << 20);
+  ASSERT_NE(block, nullptr);
+  EXPECT_EQ(mallinfo2().hblks, mapped_before);
+  std::free(block);
+  // Freed memory stays with the process for the next block of that size.
+  const size_t kept = mallinfo2().fordblks;
+  EXPECT_GE(kept, size_t{8} << 20);
+}
+#endif
+
+}  // namespace
+}  // namespace audiogan
