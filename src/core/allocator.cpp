@@ -9,8 +9,8 @@ namespace audiogan {
 
 void keep_freed_memory_for_reuse() {
 #if defined(__GLIBC__)
-  // Setting either value also turns off glibc's dynamic threshold, which otherwise only rises
-  // after a mapped block is freed and resets to mapping under a second thread's arena.
+  // Setting either value also turns off glibc's dynamic threshold, which rises only after a
+  // mapped block has been freed, and never above 32 MiB.
   mallopt(M_MMAP_THRESHOLD, 128 << 20);
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
 #endif
