@@ -34,8 +34,14 @@ torch::Tensor Discriminator::forward(const torch::Tensor& x, const torch::Tensor
   auto h = x;
   if (spec_.channels_last) h = h.contiguous(at::MemoryFormat::ChannelsLast);
   for (size_t i = 0; i < downs_.size(); ++i) {
-    h = torch::leaky_relu(downs_[i]->forward(h), 0.2);  // [B, c_i, H/2, W/2]
-    if (i > 0) h = torch::leaky_relu(refines_[i - 1]->forward(h), 0.2);
+    // In place: a convolution's backward needs its input, not its output, and LeakyReLU's
+    // backward can use its own result, so no second activation-sized tensor is written.
+    h = downs_[i]->forward(h);  // [B, c_i, H/2, W/2]
+    torch::leaky_relu_(h, 0.2);
+    if (i > 0) {
+      h = refines_[i - 1]->forward(h);
+      torch::leaky_relu_(h, 0.2);
+    }
   }
   // Sum pooling over time and frequency (as SNGAN/BigGAN): phi [B, 8w], in float32 so the
   // projection's sum over channels does not lose precision under bf16 autocast.

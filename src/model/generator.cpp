@@ -30,7 +30,8 @@ torch::Tensor Generator::forward(const torch::Tensor& z, const torch::Tensor& la
   auto x = fc_->forward(input).view({-1, 8 * spec_.width, h0_, w0_});  // [B, 8w, n/16, f/16]
   if (spec_.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
   for (size_t i = 0; i < ups_.size(); ++i) {
-    x = torch::relu(norms_[i]->forward(x, labels));
+    x = norms_[i]->forward(x, labels);
+    torch::relu_(x);          // in place, as in the discriminator
     x = ups_[i]->forward(x);  // [B, c_{i+1}, 2H, 2W]; the last is [B, 1, n, f]
   }
   // With one channel both layouts hold the same bytes; contiguous() only fixes the strides so
