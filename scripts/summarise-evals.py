@@ -24,6 +24,11 @@ def row(run: pathlib.Path, eval_name: str) -> str:
     is_ = report["inception_score"]
     fd = report["fd"]
     collapsed = [c["name"] for c in report["per_class"] if c["mode_collapse"]]
+    # Reports from before the sound-over-silence flag have no such field.
+    filled = [c["name"] for c in report["per_class"] if c.get("fills_silence")]
+    flags = ', '.join(collapsed) if collapsed else 'none'
+    if filled:
+        flags += f"; sound over silence: {', '.join(filled)}"
     truncation = report.get("truncation", 0)  # reports from before the setting drew untruncated
     return (f"| {run.name} | {steps} | {truncation:g} | {100 * report['classifier']['accuracy']:.1f} % "
             f"| {100 * report['conditional_accuracy']:.1f} % "
@@ -31,7 +36,7 @@ def row(run: pathlib.Path, eval_name: str) -> str:
             f"| {fd['generated_vs_test']:.2f} / {fd['train_vs_test_floor']:.2f} = {fd['ratio_to_floor']:.1f} "
             f"| {report['ndb']['ndb_over_k']:.2f} "
             f"{direct(report, is_['real_test'], fd['train_vs_test_floor'])}"
-            f"| {', '.join(collapsed) if collapsed else 'none'} |")
+            f"| {flags} |")
 
 
 args = sys.argv[1:]
@@ -39,7 +44,8 @@ eval_name = "eval"
 if args[:1] == ["--eval"]:
     eval_name, args = args[1], args[2:]
 print("| run | steps | truncation | classifier on real test | conditional accuracy | IS gen / real = ratio "
-      "| FD gen / floor = ratio | NDB/K | without the vocoder: acc., IS, FD vs floor | mode collapse |")
+      "| FD gen / floor = ratio | NDB/K | without the vocoder: acc., IS, FD vs floor "
+      "| mode collapse (and sound over silence) |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for folder in args:
     for run in sorted(pathlib.Path(folder).iterdir()):

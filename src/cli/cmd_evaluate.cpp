@@ -75,14 +75,20 @@ void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
     out << "vocoder convergence   " << fixed(r.reconstruction_sc_db) << " dB  ("
         << r.reconstruction_clips << " real clips)\n";
   }
-  out << "\n  class            acc      FD   floor   div  real div\n";
+  out << "\n  class            acc      FD   floor   div  real div  sound  real\n";
   for (const auto& c : r.classes) {
     char line[256];
-    std::snprintf(line, sizeof(line), "  %-14s %5s%% %7s %7s %5s %5s%s\n", c.name.c_str(),
-                  fixed(100 * c.accuracy, 1).c_str(), fixed(c.fd).c_str(),
-                  fixed(c.fd_floor).c_str(), fixed(c.diversity).c_str(),
-                  fixed(c.diversity_real).c_str(), c.mode_collapse ? "  MODE COLLAPSE" : "");
+    std::snprintf(
+        line, sizeof(line), "  %-14s %5s%% %7s %7s %5s %5s %5s%% %4s%%%s%s\n", c.name.c_str(),
+        fixed(100 * c.accuracy, 1).c_str(), fixed(c.fd).c_str(), fixed(c.fd_floor).c_str(),
+        fixed(c.diversity).c_str(), fixed(c.diversity_real).c_str(),
+        fixed(100 * c.active_frames, 0).c_str(), fixed(100 * c.active_frames_real, 0).c_str(),
+        c.mode_collapse ? "  MODE COLLAPSE" : "", c.fills_silence ? "  SOUND OVER SILENCE" : "");
     out << line;
+  }
+  if (r.fills_silence) {
+    out << "warning: the generator paints sound over the data's silences (\"sound\" is the share "
+           "of frames with sound, generated against real)\n";
   }
 }
 

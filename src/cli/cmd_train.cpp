@@ -180,7 +180,7 @@ void run_train(const TrainFlags& f) {
   options.callbacks.on_collapse_warning = [warn = options.callbacks.on_warning, throttle](
                                               int64_t epoch, const std::string& warning) {
     if (auto text = throttle->tell(warning, static_cast<int>(epoch))) {
-      warn("epoch " + std::to_string(epoch) + ": possible collapse: " + *text);
+      warn("epoch " + std::to_string(epoch) + ": generator output: " + *text);
     }
   };
   options.callbacks.on_cache_progress = [tty](const CacheProgress& p) {

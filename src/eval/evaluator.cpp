@@ -10,6 +10,7 @@
 #include "dsp/mel.h"
 #include "eval/diversity.h"
 #include "eval/frechet.h"
+#include "train/collapse_monitor.h"
 
 namespace audiogan::eval {
 namespace {
@@ -239,6 +240,9 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
   ndb_options.seed = options.seed;
   if (ndb_options.k >= 2) report.ndb = ndb(train_e, gen.embeddings, ndb_options);
 
+  const double silence_threshold = silence_threshold_for(
+      ref.train.spectrograms.numel() > 0 ? ref.train.spectrograms.max().item<double>() : 0.0);
+  const double max_active_excess = CollapseThresholds{}.max_active_excess;
   for (int c = 0; c < num_classes; ++c) {
     ClassReport cr;
     cr.name = ref.class_names[c];
@@ -254,6 +258,11 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
     cr.diversity_real = mean_pairwise_distance(tr);
     cr.mode_collapse = is_mode_collapse(cr.diversity, cr.diversity_real);
     report.mode_collapse = report.mode_collapse || cr.mode_collapse;
+    cr.active_frames = active_frame_share(generated[c], silence_threshold);
+    cr.active_frames_real =
+        active_frame_share(rows_of(ref.train.spectrograms, ref.train.labels, c), silence_threshold);
+    cr.fills_silence = cr.active_frames > cr.active_frames_real + max_active_excess;
+    report.fills_silence = report.fills_silence || cr.fills_silence;
     report.classes.push_back(cr);
   }
 

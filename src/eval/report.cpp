@@ -50,7 +50,10 @@ std::string report_json(const EvaluationReport& r) {
                        {"fd_floor", number(c.fd_floor)},
                        {"diversity", number(c.diversity)},
                        {"diversity_real", number(c.diversity_real)},
-                       {"mode_collapse", c.mode_collapse}});
+                       {"mode_collapse", c.mode_collapse},
+                       {"active_frames", number(c.active_frames)},
+                       {"active_frames_real", number(c.active_frames_real)},
+                       {"fills_silence", c.fills_silence}});
   }
   std::vector<std::vector<int64_t>> matrix;
   if (r.confusion.matrix.defined()) {
@@ -95,6 +98,7 @@ std::string report_json(const EvaluationReport& r) {
       {"ndb",
        {{"k", r.ndb.k}, {"different", r.ndb.different}, {"ndb_over_k", number(r.ndb.ndb_over_k)}}},
       {"mode_collapse", r.mode_collapse},
+      {"fills_silence", r.fills_silence},
       {"reconstruction",
        {{"clips", r.reconstruction_clips},
         {"spectral_convergence_db",
@@ -132,6 +136,11 @@ std::string report_markdown(const EvaluationReport& r) {
     md << "> **Mode collapse:** at least one class's generated diversity is below half the real "
           "diversity (see the per-class table).\n\n";
   }
+  if (r.fills_silence) {
+    md << "> **Sound over silence:** in at least one class the generator's log-mels have sound "
+          "in over 50 points more of their frames than the real clips do (see the per-class "
+          "table): it paints noise or sustain where the data is silent.\n\n";
+  }
   md << "## Summary\n\n| metric | generated | real reference |\n|---|---|---|\n";
   md << "| conditional accuracy | " << percent(r.conditional_accuracy) << " | "
      << percent(r.classifier_accuracy) << " (classifier on real test) |\n";
@@ -154,11 +163,13 @@ std::string report_markdown(const EvaluationReport& r) {
      << percent(r.direct_accuracy) << ", IS " << fmt(r.direct_is.mean) << ", FD "
      << fmt(r.direct_fd) << ": the generator apart from the vocoder |\n";
   md << "\n## Per class\n\n| class | accuracy | FD | FD floor | diversity | real diversity | "
-        "collapse |\n|---|---|---|---|---|---|---|\n";
+        "collapse | frames with sound | real | sound over silence |\n"
+        "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& c : r.classes) {
     md << "| " << c.name << " | " << percent(c.accuracy) << " | " << fmt(c.fd) << " | "
        << fmt(c.fd_floor) << " | " << fmt(c.diversity) << " | " << fmt(c.diversity_real) << " | "
-       << (c.mode_collapse ? "**yes**" : "no") << " |\n";
+       << (c.mode_collapse ? "**yes**" : "no") << " | " << percent(c.active_frames) << " | "
+       << percent(c.active_frames_real) << " | " << (c.fills_silence ? "**yes**" : "no") << " |\n";
   }
   md << "\n## Confusion matrix (rows: intended class, columns: predicted)\n\n| |";
   for (const auto& n : r.class_names) md << " " << n << " |";

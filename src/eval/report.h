@@ -22,6 +22,13 @@ struct ClassReport {
   double diversity = 0.0;       // generated, mean pairwise embedding distance
   double diversity_real = 0.0;  // real train, same measure
   bool mode_collapse = false;   // diversity < 0.5 x diversity_real
+  // Share of frames with sound (the training monitor's measure, on the generator's own log-mels
+  // and on the real train clips of the class) and the flag for a generator that paints sound
+  // over the data's silences: generated share > real share + 0.5. Broadband noise that changes
+  // with the latent is more diverse than real data, so the diversity flag cannot catch it.
+  double active_frames = 0.0;
+  double active_frames_real = 0.0;
+  bool fills_silence = false;
 };
 
 struct EvaluationReport {
@@ -53,6 +60,7 @@ struct EvaluationReport {
   NdbResult ndb;
   std::vector<ClassReport> classes;
   bool mode_collapse = false;  // any class collapsed
+  bool fills_silence = false;  // any class fills the data's silences
   int reconstruction_clips = 0;
   double reconstruction_sc_db = 0.0;  // mean spectral convergence of the Griffin-Lim path
   // Real test log-mels through the same vocoder and re-analysis as generated ones (0 clips when

@@ -38,6 +38,13 @@ nlohmann::json stats_json(const OutputStats& s) {
 
 }  // namespace
 
+double active_frame_share(const torch::Tensor& log_mels, double silence_threshold) {
+  torch::NoGradGuard no_grad;
+  if (log_mels.size(0) == 0) return 0.0;
+  const auto loudest = std::get<0>(log_mels.detach().to(torch::kFloat).max(/*dim=*/1));  // [N, F]
+  return (loudest > silence_threshold).to(torch::kFloat).mean().item<double>();
+}
+
 OutputStats measure_outputs(const torch::Tensor& log_mels, const torch::Tensor& labels,
                             int num_classes, double silence_threshold) {
   torch::NoGradGuard no_grad;
@@ -46,8 +53,7 @@ OutputStats measure_outputs(const torch::Tensor& log_mels, const torch::Tensor& 
   auto y = labels.detach().to(torch::kCPU, torch::kLong);     // [N]
   stats.count = x.size(0);
   if (stats.count == 0) return stats;
-  auto loudest = std::get<0>(x.max(/*dim=*/1));  // [N, F]
-  stats.active_frames = (loudest > silence_threshold).to(torch::kFloat).mean().item<double>();
+  stats.active_frames = active_frame_share(x, silence_threshold);
   auto flat = x.reshape({x.size(0), -1});  // [N, M*F]
   std::vector<torch::Tensor> means;
   double diversity_sum = 0;

@@ -27,6 +27,16 @@ struct CollapseThresholds {
   double min_class_distance_ratio = 0.1;  // warn when classes are this much closer than real
 };
 
+// The log1p level above which a frame counts as sound: a tenth of the data's loudest value, so
+// that it follows the dataset's loudness rather than a fixed level.
+inline double silence_threshold_for(double data_maximum) {
+  return 0.1 * data_maximum;
+}
+
+// Share of frames in [0, 1] whose loudest mel bin exceeds `silence_threshold`;
+// log_mels [N, n_mels, frames]; 0 when N = 0.
+double active_frame_share(const torch::Tensor& log_mels, double silence_threshold);
+
 // log_mels [N, n_mels, frames], labels [N] int64 in [0, num_classes).
 OutputStats measure_outputs(const torch::Tensor& log_mels, const torch::Tensor& labels,
                             int num_classes, double silence_threshold);

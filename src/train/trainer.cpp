@@ -355,7 +355,7 @@ nlohmann::json Session::end_epoch(int64_t epoch, const RunningMeans& m, Curve& c
   const auto global_state = default_cpu_generator().get_state();
   auto generated = sample_fixed();  // [C*K, M, F]
   CollapseThresholds thresholds;
-  thresholds.silence_threshold = 0.1 * norm_.high;
+  thresholds.silence_threshold = silence_threshold_for(norm_.high);
   const int classes = spec_.num_classes;
   auto report = check_collapse(
       measure_outputs(generated, fixed_labels_, classes, thresholds.silence_threshold), real_stats_,
@@ -499,7 +499,7 @@ TrainResult Session::run() {
       if (o_.callbacks.on_collapse_warning) {
         o_.callbacks.on_collapse_warning(epoch, w);
       } else if (o_.callbacks.on_warning) {
-        o_.callbacks.on_warning("epoch " + std::to_string(epoch) + ": possible collapse: " + w);
+        o_.callbacks.on_warning("epoch " + std::to_string(epoch) + ": generator output: " + w);
       }
     }
     if (o_.callbacks.on_epoch) o_.callbacks.on_epoch(event);

@@ -40,7 +40,7 @@ struct TrainerCallbacks {
   std::function<void(const EpochEvent&)> on_epoch;
   std::function<void(const std::string&)> on_warning;
   // The collapse monitor's warnings of an epoch, one call each; when unset they go to
-  // on_warning as "epoch N: possible collapse: <warning>".
+  // on_warning as "epoch N: generator output: <warning>".
   std::function<void(int64_t epoch, const std::string& warning)> on_collapse_warning;
 };
 

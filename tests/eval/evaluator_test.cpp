@@ -242,5 +242,32 @@ TEST_F(EvaluatorTest, ACollapsedGeneratorIsFlagged) {
   for (const auto& c : report.classes) EXPECT_LT(c.diversity, 0.5 * c.diversity_real) << c.name;
 }
 
+// Loud noise over every frame, different for every latent: every frame has sound where the real
+// clips fall silent.
+TEST_F(EvaluatorTest, AGeneratorThatFillsTheSilencesIsFlagged) {
+  EvaluationOptions options = small_evaluation();
+  options.reconstruction_per_class = 0;
+  GeneratedSource noise = replay_source(*reference_, false);
+  const double loudest = reference_->train.spectrograms.max().item<double>();
+  noise.generate = [loudest](int /*c*/, int count, uint64_t seed) {
+    torch::manual_seed(seed);
+    return loudest * (0.5 + 0.5 * torch::rand({count, 32, 32}));
+  };
+  const EvaluationReport report = evaluate(noise, *reference_, options);
+  EXPECT_TRUE(report.fills_silence);
+  for (const auto& c : report.classes) {
+    EXPECT_DOUBLE_EQ(c.active_frames, 1.0) << c.name;
+    EXPECT_GT(c.active_frames_real, 0.0) << c.name;
+    EXPECT_EQ(c.fills_silence, c.active_frames_real < 0.5) << c.name;
+  }
+  // The replayed real clips have sound where the data has it.
+  const EvaluationReport real = evaluate(replay_source(*reference_, false), *reference_, options);
+  EXPECT_FALSE(real.fills_silence);
+  for (const auto& c : real.classes) {
+    EXPECT_NEAR(c.active_frames, c.active_frames_real, 0.2) << c.name;
+    EXPECT_LT(c.active_frames_real, 1.0) << c.name;
+  }
+}
+
 }  // namespace
 }  // namespace audiogan::eval

@@ -157,7 +157,7 @@ nlohmann::json last_monitor(const TinyRun& t, const Config& config, const std::s
   auto o = options_for(t, config, t.run(name));
   o.epoch_outputs = true;
   o.callbacks.on_warning = [&](const std::string& w) {
-    if (w.rfind("epoch 10: possible collapse", 0) == 0) last_epoch_warnings->push_back(w);
+    if (w.rfind("epoch 10: generator output", 0) == 0) last_epoch_warnings->push_back(w);
   };
   train(o);
   const auto lines = read_json_lines(RunDir{t.run(name)}.metrics());
