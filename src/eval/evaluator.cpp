@@ -242,7 +242,6 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
 
   const double silence_threshold = silence_threshold_for(
       ref.train.spectrograms.numel() > 0 ? ref.train.spectrograms.max().item<double>() : 0.0);
-  const double max_active_excess = CollapseThresholds{}.max_active_excess;
   for (int c = 0; c < num_classes; ++c) {
     ClassReport cr;
     cr.name = ref.class_names[c];
@@ -261,7 +260,7 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
     cr.active_frames = active_frame_share(generated[c], silence_threshold);
     cr.active_frames_real =
         active_frame_share(rows_of(ref.train.spectrograms, ref.train.labels, c), silence_threshold);
-    cr.fills_silence = cr.active_frames > cr.active_frames_real + max_active_excess;
+    cr.fills_silence = paints_over_silence(cr.active_frames, cr.active_frames_real);
     report.fills_silence = report.fills_silence || cr.fills_silence;
     report.classes.push_back(cr);
   }

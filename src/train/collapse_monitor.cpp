@@ -84,7 +84,7 @@ CollapseReport check_collapse(const OutputStats& fake, const OutputStats& real, 
                               " of frames active vs " + percent(real.active_frames) +
                               " in the data");
   }
-  if (fake.active_frames > real.active_frames + t.max_active_excess) {
+  if (paints_over_silence(fake.active_frames, real.active_frames, t)) {
     report.warnings.push_back("generated log-mels have no silence: " + percent(fake.active_frames) +
                               " of frames active vs " + percent(real.active_frames) +
                               " in the data");

@@ -37,6 +37,13 @@ inline double silence_threshold_for(double data_maximum) {
 // log_mels [N, n_mels, frames]; 0 when N = 0.
 double active_frame_share(const torch::Tensor& log_mels, double silence_threshold);
 
+// True when the generated log-mels have sound in more of their frames than the real ones by more
+// than `thresholds.max_active_excess` (shares in [0, 1]).
+inline bool paints_over_silence(double fake_active_frames, double real_active_frames,
+                                const CollapseThresholds& thresholds = {}) {
+  return fake_active_frames > real_active_frames + thresholds.max_active_excess;
+}
+
 // log_mels [N, n_mels, frames], labels [N] int64 in [0, num_classes).
 OutputStats measure_outputs(const torch::Tensor& log_mels, const torch::Tensor& labels,
                             int num_classes, double silence_threshold);
