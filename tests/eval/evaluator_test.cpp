@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include <unistd.h>
+
 #include "core/error.h"
 
 namespace audiogan::eval {
@@ -126,7 +128,9 @@ EvaluationOptions small_evaluation() {
 class EvaluatorTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    root_ = new std::string(make_drum_dataset("audiogan-evaluator-test"));
+    // One folder per process, so parallel ctest runs of this suite's tests do not share it.
+    root_ =
+        new std::string(make_drum_dataset("audiogan-evaluator-test-" + std::to_string(::getpid())));
     reference_ = new EvaluationReference(
         prepare_reference(small_frontend(), {"hihat", "kick", "snare"}, small_reference(*root_)));
   }
