@@ -19,7 +19,7 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j 1
+	cd $(BUILD_DIR) && ctest --output-on-failure -j 1 -LE gpu
 
 example-data: build
 	bash scripts/make-example-data.sh $(DATA_DIR)

@@ -21,7 +21,7 @@ struct GenerateFlags {
   double truncation = -1.0;  // < 0 = the model's default (Sampler::default_truncation)
   int64_t interpolate = -1;  // second seed; -1 = no interpolation
   int steps = 8;
-  int iterations = 32;
+  int iterations = dsp::GriffinLimOptions{}.iterations;  // as the web page vocodes
   int threads = 0;
 };
 
@@ -29,54 +29,48 @@ void run_generate(const GenerateFlags& f) {
   const Sampler sampler = Sampler::load(f.checkpoint, f.device);
   const int cls = sampler.class_index(f.class_name);
   const std::string name = sampler.class_names()[cls];
-  torch::Tensor z;  // [N, latent]
-  if (f.interpolate >= 0) {
-    // Spherical interpolation keeps every point at a typical Gaussian norm.
-    auto a = sampler.latents(1, f.seed, f.truncation)[0];
-    auto b = sampler.latents(1, static_cast<uint64_t>(f.interpolate), f.truncation)[0];
-    const double omega =
-        std::acos(std::clamp((a / a.norm()).dot(b / b.norm()).item<double>(), -1.0, 1.0));
-    std::vector<torch::Tensor> points;
-    for (int i = 0; i < f.steps; ++i) {
-      const double t = f.steps == 1 ? 0.0 : double(i) / (f.steps - 1);
-      if (omega < 1e-6) {
-        points.push_back(a * (1 - t) + b * t);
-      } else {
-        points.push_back(a * (std::sin((1 - t) * omega) / std::sin(omega)) +
-                         b * (std::sin(t * omega) / std::sin(omega)));
-      }
-    }
-    z = torch::stack(points);
-  } else {
-    z = sampler.latents(f.count, f.seed, f.truncation);
-  }
-  auto labels = torch::full({z.size(0)}, cls, torch::kLong);
-  auto mels = sampler.generate_log_mel(z, labels);  // [N, n_mels, frames]
   dsp::GriffinLimOptions gl;
   gl.iterations = f.iterations;
-  gl.seed = f.seed;
-  const auto clips = sampler.to_audio(mels, gl);
+  torch::Tensor mels;  // [N, n_mels, frames]
+  std::vector<std::vector<float>> clips;
+  std::vector<std::string> suffixes;
+  if (f.interpolate >= 0) {
+    // From clip 0 of --seed to clip 0 of the second seed, along the great circle.
+    const torch::Tensor z = slerp_path(
+        sampler.latents(1, f.seed, f.truncation)[0],
+        sampler.latents(1, static_cast<uint64_t>(f.interpolate), f.truncation)[0], f.steps);
+    mels = sampler.generate_log_mel(z, torch::full({z.size(0)}, cls, torch::kLong));
+    gl.seed = f.seed;
+    clips = sampler.to_audio(mels, gl);
+    for (size_t i = 0; i < clips.size(); ++i) {
+      char suffix[32];
+      std::snprintf(suffix, sizeof(suffix), "_interp%02zu", i);
+      suffixes.push_back(suffix);
+    }
+  } else {
+    // Clip i has seed --seed + i, as on the web page: <class>_seed<N>.wav is what `--seed N
+    // --count 1` and the page's seed N give (Sampler::generate_clips).
+    std::vector<uint64_t> seeds;
+    for (int i = 0; i < f.count; ++i) seeds.push_back(Sampler::clip_seed(f.seed, i));
+    Sampler::Clips made = sampler.generate_clips(cls, seeds, f.truncation, gl);
+    mels = made.log_mels;
+    clips = std::move(made.audio);
+    for (uint64_t seed : seeds) suffixes.push_back("_seed" + std::to_string(seed));
+  }
   std::filesystem::create_directories(f.out);
   std::vector<std::string> titles;
   const std::string stem = file_safe(name);
   for (size_t i = 0; i < clips.size(); ++i) {
-    char suffix[64];
-    if (f.interpolate >= 0) {
-      std::snprintf(suffix, sizeof(suffix), "_interp%02zu.wav", i);
-    } else {
-      std::snprintf(suffix, sizeof(suffix), "_seed%llu_%02zu.wav",
-                    static_cast<unsigned long long>(f.seed), i);
-    }
     auto samples = clips[i];
     float peak = 0.f;
     for (float s : samples) peak = std::max(peak, std::abs(s));
     if (peak > 0.99f) {
       for (float& s : samples) s *= 0.99f / peak;
     }
-    const std::string path = f.out + "/" + stem + suffix;
+    const std::string path = f.out + "/" + stem + suffixes[i] + ".wav";
     write_wav(path, samples, sampler.frontend().sample_rate);
     std::printf("%s\n", path.c_str());
-    titles.push_back(name + " #" + std::to_string(i));
+    titles.push_back(name + " " + suffixes[i].substr(1));  // "kick seed12", "kick interp03"
   }
   const std::string png = f.out + "/" + stem + ".png";
   render::plot_spectrogram_grid(mels, titles, sampler.frontend(), png);
@@ -98,7 +92,10 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("--count", f->count, "Clips to generate, [1, 1024]")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
-  cmd->add_option("--seed", f->seed, "Seed of the latent vectors")->capture_default_str();
+  cmd->add_option("--seed", f->seed,
+                  "Seed of the first clip; clip i has seed + i, the clip the web page gives "
+                  "for that seed")
+      ->capture_default_str();
   cmd->add_option("--out", f->out, "Output folder")->required();
   cmd->add_option("--truncation", f->truncation,
                   "Truncation trick: resample latent components beyond +-T; 0 = off; default: "

@@ -22,7 +22,7 @@ struct ServeOptions {
   std::string device = "cpu";
   int threads = 0;
   bool quiet = false;
-  size_t cache_mb = 256;
+  size_t cache_mb = serve::ClipCacheConfig{}.max_bytes >> 20;
   serve::ServeConfig server;
 };
 

@@ -2,13 +2,12 @@
 // skipped. Broken audio is found later (by the cache); here only names and extensions count.
 #include "data/dataset.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <filesystem>
 
 #include "audio/audio_file.h"
 #include "core/error.h"
+#include "core/file_time.h"
 
 namespace audiogan {
 namespace fs = std::filesystem;
@@ -31,13 +30,6 @@ bool is_audio(const fs::path& path) {
                  [](unsigned char c) { return std::tolower(c); });
   const auto& known = audio_extensions();
   return std::find(known.begin(), known.end(), ext) != known.end();
-}
-
-// Unix-epoch nanoseconds from stat(): std::filesystem's clock has an unspecified epoch in C++17.
-int64_t mtime_ns(const fs::path& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) return 0;
-  return static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000LL + info.st_mtim.tv_nsec;
 }
 
 // Every non-hidden sub-folder of `dir`, sorted by name.
@@ -108,8 +100,8 @@ Dataset scan(const std::string& root, const std::string& split,
                       layout_help(root));
     }
     for (const auto& path : files) {
-      dataset.files.push_back(
-          {path.string(), index, static_cast<int64_t>(fs::file_size(path)), mtime_ns(path)});
+      dataset.files.push_back({path.string(), index, static_cast<int64_t>(fs::file_size(path)),
+                               file_mtime_ns(path.string())});
     }
   }
   std::stable_sort(

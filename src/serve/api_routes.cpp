@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "serve/server_impl.h"
+#include "train/sampler.h"
 
 namespace audiogan::serve {
 namespace {
@@ -190,12 +191,13 @@ json Server::Impl::generate(const GenerateRequest& request) {
   const double truncation =
       request.truncation ? *request.truncation : source->default_truncation(path);
 
-  // Clip i uses seed + i, so any clip can be reproduced alone with count 1.
+  // Clip i uses seed + i, as `generate --seed` numbers its clips, so any clip can be reproduced
+  // alone with count 1, here or from the command line.
   std::vector<uint64_t> seeds, missing_seeds;
   std::vector<std::string> ids;
   std::vector<std::shared_ptr<const Clip>> clips;
   for (int i = 0; i < request.count; ++i) {
-    seeds.push_back(seed + static_cast<uint64_t>(i));
+    seeds.push_back(Sampler::clip_seed(seed, i));
     ids.push_back(clip_id(checkpoint, class_index, seeds.back(), truncation));
     clips.push_back(cache.get(ids.back()));
     if (!clips.back()) missing_seeds.push_back(seeds.back());

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "core/error.h"
+#include "core/file_time.h"
 
 namespace fs = std::filesystem;
 
@@ -23,14 +24,6 @@ bool has_extension(const std::string& name, std::initializer_list<const char*> e
 
 bool visible(const std::string& name) {
   return !name.empty() && name[0] != '.';
-}
-
-long long mtime_ns(const fs::path& path) {
-  std::error_code error;
-  const auto time = fs::last_write_time(path, error);
-  if (error) return 0;
-  return static_cast<long long>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count());
 }
 
 }  // namespace
@@ -108,10 +101,8 @@ std::optional<RunInfo> RunIndex::find(const std::string& name) const {
   };
 
   for (const auto& [file, path] : list("checkpoints", {".pt"})) {
-    CheckpointInfo checkpoint{file, path, parse_epoch(file), mtime_ns(path), 0};
-    std::error_code error;
-    checkpoint.size = static_cast<long long>(fs::file_size(path, error));
-    run.checkpoints.push_back(checkpoint);
+    const FileStamp stamp = file_stamp(path.string()).value_or(FileStamp{});
+    run.checkpoints.push_back({file, path, parse_epoch(file), stamp.mtime_ns, stamp.size});
   }
   std::sort(run.checkpoints.begin(), run.checkpoints.end(),
             [](const CheckpointInfo& a, const CheckpointInfo& b) {

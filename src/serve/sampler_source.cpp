@@ -1,11 +1,10 @@
 // The real clip source: Samplers loaded lazily per checkpoint, reloaded when the file changes,
 // generation serialised behind one mutex.
-#include <sys/stat.h>
-
 #include <map>
 #include <mutex>
 
 #include "core/error.h"
+#include "core/file_time.h"
 #include "render/spectrogram_plot.h"
 #include "serve/clip_source.h"
 #include "serve/wav_bytes.h"
@@ -17,19 +16,12 @@ namespace {
 // At most this many checkpoints stay loaded; a page rarely compares more.
 constexpr size_t kMaxLoaded = 4;
 
-struct FileStamp {
-  long long mtime_ns = 0, size = 0;
-  bool operator==(const FileStamp& other) const {
-    return mtime_ns == other.mtime_ns && size == other.size;
-  }
-};
-
 FileStamp stamp_of(const std::string& path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0)
+  const auto stamp = file_stamp(path);
+  if (!stamp) {
     throw IoError("serve: checkpoint " + path + " cannot be read (it may have been pruned)");
-  return {static_cast<long long>(info.st_mtim.tv_sec) * 1000000000LL + info.st_mtim.tv_nsec,
-          static_cast<long long>(info.st_size)};
+  }
+  return *stamp;
 }
 
 class SamplerSource : public ClipSource {
@@ -50,25 +42,17 @@ class SamplerSource : public ClipSource {
     const std::string class_name = loaded->class_names().at(class_index);
     std::lock_guard<std::mutex> lock(generate_mutex_);
     torch::NoGradGuard no_grad;
-    // Each clip's latent comes from its own seed, so a clip does not depend on its batch.
-    std::vector<torch::Tensor> latents;
-    for (uint64_t seed : seeds) latents.push_back(loaded->latents(1, seed, truncation));
-    const torch::Tensor z = torch::cat(latents, 0);  // [B, latent]
-    const torch::Tensor labels = torch::full({static_cast<int64_t>(seeds.size())}, class_index,
-                                             torch::dtype(torch::kLong).device(z.device()));
-    const torch::Tensor log_mels =
-        loaded->generate_log_mel(z, labels).to(torch::kCPU);  // [B, n_mels, frames]
+    // The clips `generate --seed` gives for the same seeds (Sampler::generate_clips).
+    const Sampler::Clips made = loaded->generate_clips(class_index, seeds, truncation);
 
     std::vector<Clip> clips;
     const int rate = loaded->frontend().sample_rate;
     for (size_t i = 0; i < seeds.size(); ++i) {
-      dsp::GriffinLimOptions options;
-      options.seed = seeds[i];  // phase initialisation follows the clip's seed too
-      const torch::Tensor log_mel = log_mels[static_cast<int64_t>(i)];  // [n_mels, frames]
-      const auto audio = loaded->to_audio(log_mel.unsqueeze(0), options);
+      const torch::Tensor log_mel = made.log_mels[static_cast<int64_t>(i)];  // [n_mels, frames]
+      const std::vector<float>& audio = made.audio[i];
       Clip clip;
-      clip.wav = encode_wav_pcm16(audio.at(0), rate);
-      clip.duration_s = static_cast<double>(audio.at(0).size()) / rate;
+      clip.wav = encode_wav_pcm16(audio, rate);
+      clip.duration_s = static_cast<double>(audio.size()) / rate;
       render::SpectrogramPlotOptions plot;
       plot.panel_width = 480;
       plot.panel_height = 200;

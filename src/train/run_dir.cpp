@@ -37,6 +37,22 @@ void RunDir::create() const {
   }
 }
 
+std::string RunDir::existing_run_file() const {
+  for (const auto& path : {config(), metrics(), checkpoints()}) {
+    std::error_code ec;
+    if (fs::exists(path, ec)) return path;
+  }
+  return "";
+}
+
+void RunDir::remove_run_files() const {
+  for (const auto& path : {config(), metrics(), loss_plot(), plots(), audio(), checkpoints()}) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (ec) throw IoError("train: cannot remove " + path + ": " + ec.message());
+  }
+}
+
 void append_json_line(const std::string& path, const nlohmann::json& line) {
   std::ofstream out(path, std::ios::app);
   if (!out) throw IoError("train: cannot append to " + path);

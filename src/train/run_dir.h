@@ -31,6 +31,13 @@ struct RunDir {
 
   // Creates the folders; throws IoError naming the one that failed.
   void create() const;
+  // The first of config.toml, metrics.jsonl and checkpoints/ that exists, or "" when the folder
+  // holds no run (`train --out` refuses a folder that does, unless --resume or --force).
+  std::string existing_run_file() const;
+  // Removes what this layout names (config, metrics, loss plot, plots/, audio/, checkpoints/)
+  // and nothing else, so `train --force` starts over without mixing two runs' metrics.
+  // Throws IoError naming what could not be removed.
+  void remove_run_files() const;
 };
 
 // Appends one JSON object as one line and flushes (a crash loses at most the line being written).

@@ -3,6 +3,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
+#include <cmath>
 #include <mutex>
 
 #include "core/error.h"
@@ -115,6 +117,54 @@ torch::Tensor Sampler::generate_log_mel(int class_index, int count, uint64_t see
   }
   auto labels = torch::full({count}, class_index, torch::kLong);
   return generate_log_mel(latents(count, seed, truncation), labels);
+}
+
+torch::Tensor slerp_path(const torch::Tensor& a, const torch::Tensor& b, int steps) {
+  const double cosine = (a / a.norm()).dot(b / b.norm()).item<double>();
+  const double omega = std::acos(std::clamp(cosine, -1.0, 1.0));
+  std::vector<torch::Tensor> points;
+  for (int i = 0; i < steps; ++i) {
+    const double t = steps == 1 ? 0.0 : static_cast<double>(i) / (steps - 1);
+    if (omega < 1e-6) {
+      points.push_back(a * (1 - t) + b * t);
+    } else {
+      points.push_back(a * (std::sin((1 - t) * omega) / std::sin(omega)) +
+                       b * (std::sin(t * omega) / std::sin(omega)));
+    }
+  }
+  return torch::stack(points);  // [steps, latent]
+}
+
+uint64_t Sampler::clip_seed(uint64_t first_seed, int64_t index) {
+  return first_seed + static_cast<uint64_t>(index);  // unsigned: wraps, never overflows
+}
+
+torch::Tensor Sampler::clip_latents(const std::vector<uint64_t>& seeds, double truncation) const {
+  // One generator per clip, not one for the batch: a clip must not depend on its neighbours.
+  std::vector<torch::Tensor> rows;
+  rows.reserve(seeds.size());
+  for (uint64_t seed : seeds) rows.push_back(latents(1, seed, truncation));
+  if (rows.empty()) return torch::empty({0, latent()});
+  return torch::cat(rows, 0);  // [N, latent]
+}
+
+Sampler::Clips Sampler::generate_clips(int class_index, const std::vector<uint64_t>& seeds,
+                                       double truncation,
+                                       dsp::GriffinLimOptions griffin_lim) const {
+  // One clip at a time, through G and through Griffin-Lim: a batched forward rounds differently
+  // with the batch's size (measured: 3 LSB of 16-bit audio), and a batch's random initial phase
+  // would tie a clip to its position. So a clip is bit-identical whatever it was asked with.
+  Clips clips;
+  const torch::Tensor label = torch::full({1}, class_index, torch::kLong);
+  std::vector<torch::Tensor> log_mels;
+  for (uint64_t seed : seeds) {
+    log_mels.push_back(generate_log_mel(clip_latents({seed}, truncation), label));  // [1, M, F]
+    griffin_lim.seed = seed;
+    clips.audio.push_back(to_audio(log_mels.back(), griffin_lim).at(0));
+  }
+  clips.log_mels = log_mels.empty() ? torch::empty({0, frontend().n_mels, frontend().frames})
+                                    : torch::cat(log_mels, 0);  // [N, n_mels, frames], CPU
+  return clips;
 }
 
 std::vector<std::vector<float>> Sampler::to_audio(const torch::Tensor& log_mels,

@@ -41,9 +41,32 @@ class Sampler {
   std::vector<std::vector<float>> to_audio(const torch::Tensor& log_mels,
                                            const dsp::GriffinLimOptions& options = {}) const;
 
+  // How clips are numbered from a seed, the same for `generate --seed S --count N` and the
+  // server's /api/generate (docs/api.md): clip i has seed S + i (mod 2^64), and its latent and
+  // Griffin-Lim phase depend on that seed alone, so clip i of any request is the clip that seed
+  // S + i with count 1 gives, whichever path asked.
+  static uint64_t clip_seed(uint64_t first_seed, int64_t index);
+  // Latents [seeds.size(), latent]: row i is latents(1, seeds[i], truncation).
+  torch::Tensor clip_latents(const std::vector<uint64_t>& seeds, double truncation) const;
+  struct Clips {
+    torch::Tensor log_mels;                 // [N, n_mels, frames], log1p units
+    std::vector<std::vector<float>> audio;  // clip i vocoded with Griffin-Lim seeded seeds[i]
+  };
+  // The clips of one class for `seeds`, as above, each made alone (G and Griffin-Lim), so a clip
+  // is bit-identical whichever request it came in; `griffin_lim.seed` is replaced by each clip's
+  // seed.
+  Clips generate_clips(int class_index, const std::vector<uint64_t>& seeds, double truncation,
+                       dsp::GriffinLimOptions griffin_lim = {}) const;
+
  private:
   struct State;
   std::shared_ptr<State> state_;
 };
+
+// `steps` latents [steps, latent] on the great circle from a [latent] to b [latent] (spherical
+// interpolation, Shoemake 1985), endpoints included; steps == 1 gives a alone. Keeps every point
+// at a typical Gaussian norm where a straight line would pass near the origin; falls back to the
+// straight line when a and b point the same way. `generate --interpolate` walks it.
+torch::Tensor slerp_path(const torch::Tensor& a, const torch::Tensor& b, int steps);
 
 }  // namespace audiogan

@@ -142,7 +142,7 @@ inline void write_unusual_corpus(const fs::path& dir) {
 
 // The first drum sample of Debian's hydrogen-drumkits, or "" when it is not installed.
 inline std::string hydrogen_sample() {
-  const fs::path root = "/usr/share/hydrogen/data/drumkits";
+  const fs::path root = AUDIOGAN_DRUMKITS;  // from CMake (AUDIOGAN_DRUMKITS_DIR)
   std::error_code error;
   if (!fs::is_directory(root, error)) return "";
   std::vector<std::string> found;

@@ -17,7 +17,7 @@ using train_testing::TinyRun;
 
 TEST(ServeApiRealCheckpoint, GeneratesPlayableClipsOfTheRequestedClassFromATrainedRun) {
   TinyRun tiny;
-  if (!tiny.make_dataset()) GTEST_SKIP() << "hydrogen drum kits not installed";
+  ASSERT_TRUE(tiny.make_dataset()) << TinyRun::missing_data_message();
   TrainerOptions options;
   options.config = TinyRun::small_config("default");
   options.config.train.max_steps = 2;

@@ -2,6 +2,9 @@
 // (no model): listing, generation, caching, errors, path safety and concurrency.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "serve_fixture.h"
@@ -58,6 +61,29 @@ TEST(ServeApi, ListsOnlyFoldersWithCheckpointsAsRuns) {
   EXPECT_TRUE(alpha["has_eval_report"].get<bool>());
   EXPECT_TRUE(alpha["has_loss_plot"].get<bool>());
   EXPECT_FALSE(runs[1]["has_eval_report"].get<bool>());
+}
+
+TEST(ServeApi, CheckpointTimesAreUnixTimeAndSizesAreBytes) {
+  const fs::path runs_dir = make_fake_runs("mtime");
+  RunningServer server(runs_dir, std::make_shared<FakeSource>());
+  auto client = server.client();
+  auto res = client.Get("/api/runs");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const long long now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const json runs = body_of(res)["runs"];
+  ASSERT_FALSE(runs.empty());
+  const json& checkpoints = runs[0]["checkpoints"];
+  ASSERT_FALSE(checkpoints.empty());
+  for (const auto& checkpoint : checkpoints) {
+    // The fixture wrote these files just now; docs/api.md promises Unix-epoch nanoseconds.
+    const long long mtime = checkpoint["mtime_ns"].get<long long>();
+    EXPECT_LT(std::llabs(mtime - now_ns), 60LL * 1000 * 1000 * 1000) << checkpoint.dump();
+    const auto path = runs_dir / "alpha" / "checkpoints" / checkpoint["name"].get<std::string>();
+    EXPECT_EQ(checkpoint["bytes"].get<long long>(), static_cast<long long>(fs::file_size(path)));
+  }
 }
 
 TEST(ServeApi, ClassesAndHistoryDescribeTheRun) {

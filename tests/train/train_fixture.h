@@ -15,7 +15,8 @@ namespace audiogan::train_testing {
 
 namespace fs = std::filesystem;
 
-inline const char* kDrumkits = "/usr/share/hydrogen/data/drumkits";
+// Debian's hydrogen-drumkits; CMake passes the path (AUDIOGAN_DRUMKITS_DIR).
+inline const char* kDrumkits = AUDIOGAN_DRUMKITS;
 
 class TinyRun {
  public:
@@ -35,7 +36,8 @@ class TinyRun {
   TinyRun& operator=(const TinyRun&) = delete;
 
   // Copies up to `per_class` samples whose names start with each prefix into data/<class>/.
-  // Returns false when the drum kits are not installed.
+  // Returns false when the drum kits are not installed; a test then fails with
+  // missing_data_message() rather than skipping, so a machine without them is not green.
   bool make_dataset(int per_class = 4) {
     const std::vector<std::pair<std::string, std::vector<std::string>>> classes = {
         {"kick", {"bd", "kick", "Kick"}}, {"snare", {"snare", "Snare", "sn"}}};
@@ -62,6 +64,13 @@ class TinyRun {
       if (copied < 2) return false;
     }
     return true;
+  }
+
+  static std::string missing_data_message() {
+    return std::string("this test trains on real drum hits from ") + kDrumkits +
+           ", which is missing or holds fewer than 2 kick and 2 snare .flac files: install "
+           "hydrogen-drumkits (scripts/install-deps.sh), or configure with "
+           "-DAUDIOGAN_DRUMKITS_DIR=<drumkits folder>";
   }
 
   std::string data() const { return (root_ / "data").string(); }
