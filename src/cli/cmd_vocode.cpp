@@ -1,5 +1,5 @@
 // `audiogan vocode`: a log-mel .npy (as written by `audiogan mel`) -> a WAV file, by NNLS mel
-// inversion and fast Griffin-Lim.
+// inversion and fast Griffin-Lim, or by a vocoder trained with `audiogan train-vocoder`.
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/threads.h"
 #include "dsp/vocoder.h"
+#include "vocoder/vocoder_checkpoint.h"
 
 namespace audiogan::cli {
 namespace {
@@ -17,6 +18,7 @@ namespace {
 struct VocodeOptions {
   std::string input;
   std::string output;
+  std::string vocoder = "griffin-lim";  // or a folder/checkpoint of train-vocoder
   FrontendConfig frontend;
   dsp::GriffinLimOptions griffin_lim;
   bool zero_init = false;
@@ -43,8 +45,15 @@ void run_vocode(VocodeOptions options) {
     throw DataError("vocode: " + options.input + ": the log-mel holds NaN or infinite values");
   }
   options.griffin_lim.random_init = !options.zero_init;
+  const bool griffin_lim = options.vocoder == "griffin-lim";
+  LoadedVocoder learned;
+  // Loaded before the clock starts: the time printed is the synthesis alone. A vocoder trained
+  // for another front end than the flags describe is an error naming both values.
+  if (!griffin_lim) learned = load_vocoder_for(options.vocoder, options.frontend);
   const auto start = std::chrono::steady_clock::now();
-  torch::Tensor audio = dsp::log_mel_to_audio(log_mel, options.frontend, options.griffin_lim);
+  torch::Tensor audio = griffin_lim
+                            ? dsp::log_mel_to_audio(log_mel, options.frontend, options.griffin_lim)
+                            : vocode(learned, log_mel);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double sc = dsp::mel_spectral_convergence_db(log_mel, audio, options.frontend);
@@ -54,8 +63,13 @@ void run_vocode(VocodeOptions options) {
             options.float_wav ? WavFormat::Float32 : WavFormat::Pcm16);
   std::cout << "wrote " << options.output << ": "
             << static_cast<double>(data.size()) / options.frontend.sample_rate << " s from log-mel "
-            << shape_of(log_mel) << " in " << seconds << " s (" << options.griffin_lim.iterations
-            << " Griffin-Lim iterations); spectral convergence in mel space " << sc << " dB\n";
+            << shape_of(log_mel) << " in " << seconds << " s (";
+  if (griffin_lim) {
+    std::cout << options.griffin_lim.iterations << " Griffin-Lim iterations";
+  } else {
+    std::cout << "vocoder " << learned.path;
+  }
+  std::cout << "); spectral convergence in mel space " << sc << " dB\n";
 }
 
 }  // namespace
@@ -65,11 +79,17 @@ void add_vocode_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "vocode",
       "Turn a log1p mel spectrogram (.npy [n_mels, frames], as written by `audiogan mel`) back "
-      "into audio: expm1, non-negative least-squares mel inversion, fast Griffin-Lim. Prints the "
-      "time taken and the spectral convergence of the result against the input in mel space.\n"
+      "into audio: expm1, non-negative least-squares mel inversion, fast Griffin-Lim; or a vocoder "
+      "trained by `audiogan train-vocoder` (--vocoder VOC_DIR). Prints the time taken and the "
+      "spectral convergence of the result against the input in mel space.\n"
       "Example: audiogan vocode kick.npy --out kick.wav --iters 64");
   command->add_option("input", options->input, "Log-mel .npy file")->required();
   command->add_option("--out", options->output, "Output WAV path")->required();
+  command
+      ->add_option("--vocoder", options->vocoder,
+                   "griffin-lim, or a folder (or checkpoint) written by `audiogan train-vocoder`; "
+                   "its front end must match the front-end flags")
+      ->capture_default_str();
   command
       ->add_option("--iters", options->griffin_lim.iterations, "Griffin-Lim iterations, [1, inf)")
       ->capture_default_str()

@@ -11,6 +11,7 @@ void add_mel_command(CLI::App& app);
 void add_vocode_command(CLI::App& app);
 void add_prepare_command(CLI::App& app);
 void add_train_command(CLI::App& app);
+void add_train_vocoder_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);

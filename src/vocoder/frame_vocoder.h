@@ -1,0 +1,84 @@
+// The frame-rate vocoder for the CPU (Vocos-style): a ConvNeXt backbone running at the log-mel's
+// frame rate and an inverse-STFT head that predicts each frame's log-magnitude and phase, so the
+// network never runs at the sample rate. ref: Siuzdak 2023, "Vocos: Closing the gap between
+// time-domain and Fourier-based neural vocoders for high-quality audio synthesis" (arXiv
+// 2306.00814), vocos/models.py VocosBackbone and vocos/heads.py ISTFTHead.
+#pragma once
+
+#include "core/config.h"
+
+namespace audiogan {
+
+struct FrameVocoderOptions {
+  FrameVocoderOptions(int64_t n_mels, int64_t n_fft) : n_mels_(n_mels), n_fft_(n_fft) {}
+  TORCH_ARG(int64_t, n_mels);
+  TORCH_ARG(int64_t, n_fft);               // the head predicts n_fft/2+1 bins per frame
+  TORCH_ARG(int64_t, dim) = 256;           // backbone channels
+  TORCH_ARG(int64_t, intermediate) = 768;  // pointwise hidden width
+  TORCH_ARG(int64_t, blocks) = 8;
+  TORCH_ARG(int64_t, kernel) = 7;          // embedding and depthwise kernel (odd)
+  TORCH_ARG(double, max_magnitude) = 1e3;  // exp(log-magnitude) clipped here
+};
+
+// One ConvNeXt block (Liu et al. 2022) on a sequence: depthwise conv k7, LayerNorm over
+// channels, pointwise dim -> intermediate, GELU, pointwise back, layer scale, residual.
+class ConvNeXtBlockImpl : public torch::nn::Module {
+ public:
+  ConvNeXtBlockImpl(int64_t dim, int64_t intermediate, int64_t kernel, double layer_scale);
+  void reset();
+  // x: [B, dim, T] -> [B, dim, T]
+  torch::Tensor forward(const torch::Tensor& x);
+  // The depthwise convolution alone, [B, dim, T] -> [B, dim, T]: kernel shifted multiply-adds
+  // with the weights of the registered Conv1d (so checkpoints hold a plain Conv1d). The same
+  // result as that Conv1d's forward, which LibTorch's CPU backend can run as `dim` separate
+  // convolutions.
+  torch::Tensor depthwise(const torch::Tensor& x);
+  void pretty_print(std::ostream& stream) const override;
+
+ private:
+  int64_t dim_, intermediate_, kernel_;
+  double layer_scale_;
+  torch::nn::Conv1d depthwise_{nullptr};
+  torch::nn::LayerNorm norm_{nullptr};
+  torch::nn::Linear expand_{nullptr}, project_{nullptr};
+  torch::Tensor gamma_;  // [dim], layer scale
+};
+TORCH_MODULE(ConvNeXtBlock);
+
+class FrameVocoderImpl : public torch::nn::Module {
+ public:
+  explicit FrameVocoderImpl(const FrameVocoderOptions& options);
+  void reset();
+
+  // log1p mel [B, n_mels, T] (exactly what the cache stores and Griffin-Lim receives) ->
+  // waveform [B, T * hop]. Output sample i is time i / sample_rate after the centre of frame 0,
+  // as the front end's centred STFT places its frames.
+  torch::Tensor forward(const torch::Tensor& log_mel, const FrontendConfig& frontend);
+
+  // The backbone and the head's linear layer: [B, n_mels, T] -> log-magnitude and phase, each
+  // [B, n_fft/2+1, T].
+  std::pair<torch::Tensor, torch::Tensor> predict_spectrum(const torch::Tensor& log_mel);
+
+  // The head's synthesis without the network: log-magnitude and phase [B, n_fft/2+1, T] ->
+  // waveform [B, T * hop] by exp (clipped at max_magnitude), polar -> complex, and the front
+  // end's iSTFT (centred Hann frames, squared-window normalisation).
+  static torch::Tensor synthesise(const torch::Tensor& log_magnitude, const torch::Tensor& phase,
+                                  const FrontendConfig& frontend, double max_magnitude);
+
+  const FrameVocoderOptions& options() const { return options_; }
+  void pretty_print(std::ostream& stream) const override;
+
+ private:
+  FrameVocoderOptions options_;
+  torch::nn::Conv1d embed_{nullptr};
+  torch::nn::LayerNorm embed_norm_{nullptr}, final_norm_{nullptr};
+  torch::nn::ModuleList blocks_{nullptr};
+  torch::nn::Linear head_{nullptr};
+};
+TORCH_MODULE(FrameVocoder);
+
+// Multiply-accumulates of one forward pass per frame (backbone and head; the iSTFT not
+// counted), for the cost arithmetic of docs/vocoder.md.
+int64_t frame_vocoder_macs_per_frame(const FrameVocoderOptions& options);
+
+}  // namespace audiogan

@@ -1,0 +1,337 @@
+// Reconstruction-loss training of the frame-rate vocoder (see vocoder_trainer.h).
+#include "vocoder/vocoder_trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "audio/audio_file.h"
+#include "core/error.h"
+#include "core/threads.h"
+#include "data/dataset.h"
+#include "dsp/mel.h"
+#include "dsp/resynthesis_measures.h"
+#include "dsp/vocoder.h"
+#include "train/checkpoint.h"
+#include "train/run_dir.h"
+#include "train/trainer.h"
+#include "vocoder/frame_vocoder.h"
+#include "vocoder/segment_source.h"
+#include "vocoder/vocoder_checkpoint.h"
+#include "vocoder/vocoder_losses.h"
+
+namespace audiogan {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::vector<float> to_vector(const torch::Tensor& wave) {
+  torch::Tensor w = wave.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  return {w.data_ptr<float>(), w.data_ptr<float>() + w.numel()};
+}
+
+std::string clip_name(size_t index, const std::string& path) {
+  return std::to_string(index) + "_" + file_safe(fs::path(path).stem().string());
+}
+
+// Re-synthesis quality of a set of clips: mean SC and LSD against the original waveforms and the
+// time taken per second of audio.
+struct ResynthesisScore {
+  double sc_db = 0, lsd_db = 0, seconds_per_audio_second = 0;
+  nlohmann::json to_json() const {
+    return {{"sc_db", sc_db},
+            {"lsd_db", lsd_db},
+            {"seconds_per_audio_second", seconds_per_audio_second}};
+  }
+};
+
+class VocoderTrainer {
+ public:
+  explicit VocoderTrainer(const VocoderTrainerOptions& options)
+      : options_(options), config_(options.config), out_{options.out_dir} {}
+
+  VocoderTrainResult run() {
+    started_ = Clock::now();
+    config_.validate();
+    const auto& v = config_.vocoder;
+    configure_threads(v.threads);
+    device_ = resolve_device(v.device);
+    frontend_ = config_.frontend;
+    frontend_.frames = 0;
+    out_.create();
+    open_data();
+    torch::manual_seed(v.seed);  // the initial weights; nothing later draws from torch's RNG
+    model_ = make_frame_vocoder(v, frontend_);
+    model_->to(device_);
+    optimizer_ = std::make_unique<torch::optim::AdamW>(model_->parameters(),
+                                                       torch::optim::AdamWOptions(v.lr)
+                                                           .betas(std::make_tuple(v.beta1, v.beta2))
+                                                           .weight_decay(v.weight_decay));
+    if (options_.resume) restore();
+    write_file_atomically(out_.config(), config_.to_toml());
+    filterbank_ = dsp::mel_filterbank(frontend_).to(device_);
+    status("vocoder: " + std::to_string(clips_.size()) + " training clips, " +
+           std::to_string(eval_clips_.size()) + (eval_held_out_ ? " held-out" : " training") +
+           " clips re-synthesised per epoch; device " + device_.str() + "; " +
+           std::to_string(frame_vocoder_macs_per_frame(model_->options()) / 1000) +
+           " kMAC per frame");
+    if (options_.epoch_outputs && !eval_clips_.empty()) griffin_lim_ = score_griffin_lim();
+    return loop();
+  }
+
+ private:
+  void status(const std::string& text) const {
+    if (options_.callbacks.on_status) options_.callbacks.on_status(text);
+  }
+
+  void open_data() {
+    const auto& v = config_.vocoder;
+    const Dataset train = scan_dataset(options_.data_root, "train");
+    std::vector<std::string> paths;
+    for (const auto& file : train.files) paths.push_back(file.path);
+    const auto skip = [this](const std::string& reason) {
+      if (options_.callbacks.on_warning) options_.callbacks.on_warning("skipped " + reason);
+    };
+    clips_ = load_vocoder_clips(paths, frontend_, v.max_clip_seconds, v.segment_frames, skip);
+    if (v.eval_clips == 0) return;
+    // Held-out clips from the test split when there is one, spread evenly over its files
+    // (which are sorted by class) so every class tends to be heard.
+    eval_held_out_ = has_split(options_.data_root, "test");
+    std::vector<std::string> pool;
+    if (eval_held_out_) {
+      for (const auto& file : scan_dataset(options_.data_root, "test", train.class_names).files) {
+        pool.push_back(file.path);
+      }
+    } else {
+      pool = paths;
+    }
+    std::vector<std::string> chosen;
+    const size_t count = std::min<size_t>(v.eval_clips, pool.size());
+    for (size_t i = 0; i < count; ++i) chosen.push_back(pool[i * pool.size() / count]);
+    if (!chosen.empty()) {
+      eval_clips_ = load_vocoder_clips(chosen, frontend_, v.max_clip_seconds, 1, skip);
+    }
+  }
+
+  void restore() {
+    VocoderCheckpointReader reader(out_.last_checkpoint(), device_);
+    check_frontend_match(reader.meta().config.frontend, config_.frontend, reader.path());
+    reader.load_model_into(model_);
+    reader.load_optimizer(*optimizer_);
+    step_ = reader.meta().step;
+    status("vocoder: resumed " + reader.path() + " at step " + std::to_string(step_));
+  }
+
+  // The clips through Griffin-Lim at the configured iterations, once per process: the baseline
+  // every epoch's measures are compared with.
+  ResynthesisScore score_griffin_lim() {
+    dsp::GriffinLimOptions gl;
+    gl.iterations = config_.vocoder.griffin_lim_iterations;
+    gl.seed = config_.vocoder.seed;
+    return score(
+        [&](const torch::Tensor& log_mel) { return dsp::log_mel_to_audio(log_mel, frontend_, gl); },
+        out_.root + "/audio/griffin_lim", "");
+  }
+
+  template <typename Synthesise>
+  ResynthesisScore score(Synthesise&& synthesise, const std::string& folder,
+                         const std::string& original_folder) {
+    fs::create_directories(folder);
+    ResynthesisScore total;
+    double synth_seconds = 0, audio_seconds = 0;
+    for (size_t i = 0; i < eval_clips_.size(); ++i) {
+      const auto& clip = eval_clips_[i];
+      const auto start = Clock::now();
+      torch::Tensor audio = synthesise(clip.log_mel).to(torch::kCPU);  // [T']
+      synth_seconds += seconds_since(start);
+      audio_seconds += static_cast<double>(audio.size(0)) / frontend_.sample_rate;
+      total.sc_db += dsp::waveform_spectral_convergence_db(clip.waveform, audio, frontend_);
+      total.lsd_db += dsp::log_spectral_distance_db(clip.waveform, audio, frontend_);
+      const std::string name = clip_name(i, clip.path);
+      write_wav(folder + "/" + name + (original_folder.empty() ? "" : "_vocoder") + ".wav",
+                to_vector(audio), frontend_.sample_rate);
+      if (!original_folder.empty()) {
+        write_wav(original_folder + "/" + name + "_original.wav", to_vector(clip.waveform),
+                  frontend_.sample_rate);
+      }
+    }
+    const double n = static_cast<double>(eval_clips_.size());
+    total.sc_db /= n;
+    total.lsd_db /= n;
+    total.seconds_per_audio_second = audio_seconds > 0 ? synth_seconds / audio_seconds : 0;
+    return total;
+  }
+
+  ResynthesisScore score_vocoder(int64_t epoch) {
+    torch::NoGradGuard no_grad;
+    model_->eval();
+    char folder[32];
+    std::snprintf(folder, sizeof(folder), "/audio/epoch_%03lld", static_cast<long long>(epoch));
+    const std::string path = out_.root + folder;
+    ResynthesisScore result = score(
+        [&](const torch::Tensor& log_mel) {
+          return model_->forward(log_mel.unsqueeze(0).to(device_), frontend_).squeeze(0);
+        },
+        path, path);
+    model_->train();
+    return result;
+  }
+
+  std::string stop_reason() const {
+    const auto& v = config_.vocoder;
+    if (options_.stop && options_.stop->load()) return "signal";
+    if (v.max_steps > 0 && step_ >= v.max_steps) return "max_steps";
+    if (v.time_budget_s > 0 && seconds_since(started_) >= v.time_budget_s) return "time_budget";
+    if (step_ >= static_cast<int64_t>(v.epochs) * v.steps_per_epoch) return "epochs";
+    return "";
+  }
+
+  VocoderTrainResult loop() {
+    const auto& v = config_.vocoder;
+    model_->train();
+    EpochSums sums;
+    std::string reason = stop_reason();
+    while (reason.empty()) {
+      train_step(sums);
+      if (step_ % v.steps_per_epoch == 0) {
+        end_epoch(sums);
+        sums = EpochSums();
+      }
+      reason = stop_reason();
+    }
+    save();
+    VocoderTrainResult result;
+    result.step = step_;
+    result.epochs_done = step_ / v.steps_per_epoch;
+    result.stopped_by = reason;
+    result.checkpoint = out_.last_checkpoint();
+    result.out_dir = out_.root;
+    return result;
+  }
+
+  struct EpochSums {
+    double loss = 0, mel_l1 = 0, sc = 0, log_magnitude = 0;
+    int64_t steps = 0;
+  };
+
+  void train_step(EpochSums& sums) {
+    const auto& v = config_.vocoder;
+    SegmentBatch batch =
+        draw_segments(clips_, v.batch, v.segment_frames, frontend_.hop_length, v.seed, step_);
+    torch::Tensor target = batch.waveform.to(device_);  // [B, T*hop]
+    torch::Tensor prediction = model_->forward(batch.log_mel.to(device_), frontend_);
+    MultiResolutionStftLoss stft = multi_resolution_stft_loss(prediction, target);
+    torch::Tensor mel = mel_l1_loss(prediction, target, frontend_, filterbank_);
+    torch::Tensor loss = v.stft_weight * stft.total() + v.mel_weight * mel;
+    optimizer_->zero_grad();
+    loss.backward();
+    optimizer_->step();
+    ++step_;
+
+    VocoderStepEvent event;
+    event.steps_per_epoch = v.steps_per_epoch;
+    event.epochs = v.epochs;
+    event.epoch = (step_ - 1) / v.steps_per_epoch + 1;
+    event.step = step_;
+    event.step_in_epoch = (step_ - 1) % v.steps_per_epoch + 1;
+    event.loss = loss.item<double>();
+    event.mel_l1 = mel.item<double>();
+    event.stft_sc = stft.spectral_convergence.item<double>();
+    event.stft_log_magnitude = stft.log_magnitude.item<double>();
+    event.seconds = seconds_since(started_);
+    if (!std::isfinite(event.loss)) {
+      throw DataError("vocoder: the loss became " + std::to_string(event.loss) + " at step " +
+                      std::to_string(step_) + "; try a lower --lr");
+    }
+    sums.loss += event.loss;
+    sums.mel_l1 += event.mel_l1;
+    sums.sc += event.stft_sc;
+    sums.log_magnitude += event.stft_log_magnitude;
+    ++sums.steps;
+    if (options_.callbacks.on_step) options_.callbacks.on_step(event);
+  }
+
+  void end_epoch(const EpochSums& sums) {
+    const auto& v = config_.vocoder;
+    const int64_t epoch = step_ / v.steps_per_epoch;
+    save();
+    const double n = static_cast<double>(std::max<int64_t>(1, sums.steps));
+    nlohmann::json line = {{"epoch", epoch},
+                           {"step", step_},
+                           {"seconds", seconds_since(started_)},
+                           {"loss", sums.loss / n},
+                           {"mel_l1", sums.mel_l1 / n},
+                           {"stft_sc", sums.sc / n},
+                           {"stft_log_magnitude", sums.log_magnitude / n}};
+    if (options_.epoch_outputs && !eval_clips_.empty()) {
+      nlohmann::json eval = score_vocoder(epoch).to_json();
+      eval["clips"] = eval_clips_.size();
+      eval["held_out"] = eval_held_out_;
+      line["eval"] = eval;
+      line["griffin_lim"] = griffin_lim_.to_json();
+    }
+    append_json_line(out_.metrics(), line);
+    if (options_.callbacks.on_epoch) {
+      VocoderEpochEvent event;
+      event.epoch = epoch;
+      event.epochs = v.epochs;
+      event.metrics = line;
+      options_.callbacks.on_epoch(event);
+    }
+  }
+
+  void save() {
+    VocoderCheckpointMeta meta;
+    meta.step = step_;
+    meta.epoch = step_ / config_.vocoder.steps_per_epoch;
+    meta.config = config_;
+    meta.data_root = options_.data_root;
+    meta.seconds = seconds_since(started_);
+    save_vocoder_checkpoint({out_.last_checkpoint()}, model_, optimizer_.get(), meta);
+  }
+
+  VocoderTrainerOptions options_;
+  VocoderRunConfig config_;
+  RunDir out_;
+  FrontendConfig frontend_;
+  torch::Device device_ = torch::kCPU;
+  std::vector<VocoderClip> clips_, eval_clips_;
+  bool eval_held_out_ = false;
+  FrameVocoder model_{nullptr};
+  std::unique_ptr<torch::optim::AdamW> optimizer_;
+  torch::Tensor filterbank_;
+  ResynthesisScore griffin_lim_;
+  int64_t step_ = 0;
+  Clock::time_point started_;
+};
+
+}  // namespace
+
+VocoderTrainResult train_vocoder(const VocoderTrainerOptions& options) {
+  if (options.out_dir.empty()) throw ConfigError("train-vocoder: --out VOC_DIR is required");
+  if (options.data_root.empty()) throw ConfigError("train-vocoder: --data ROOT is required");
+  VocoderTrainer trainer(options);
+  return trainer.run();
+}
+
+VocoderResumeInfo read_vocoder_resume_info(const std::string& out_dir) {
+  const RunDir run{out_dir};
+  if (!fs::exists(run.last_checkpoint())) {
+    throw IoError("train-vocoder: --resume " + out_dir + ": no checkpoint at " +
+                  run.last_checkpoint());
+  }
+  VocoderCheckpointReader reader(run.last_checkpoint());
+  VocoderResumeInfo info;
+  info.config = reader.meta().config;
+  info.data_root = reader.meta().data_root;
+  info.step = reader.meta().step;
+  return info;
+}
+
+}  // namespace audiogan

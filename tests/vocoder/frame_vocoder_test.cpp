@@ -1,0 +1,125 @@
+// The frame-rate vocoder: output shapes at several lengths, the iSTFT head's synthesis of an
+// exact STFT (bypassing the network) returns the signal, the magnitude clip, and gradients.
+#include "vocoder/frame_vocoder.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "dsp/stft.h"
+
+namespace audiogan {
+namespace {
+
+FrontendConfig small_frontend() {
+  FrontendConfig f;
+  f.sample_rate = 16000;
+  f.n_fft = 512;
+  f.win_length = 512;
+  f.hop_length = 128;
+  f.n_mels = 32;
+  f.frames = 0;
+  return f;
+}
+
+FrameVocoderOptions small_options(const FrontendConfig& f) {
+  return FrameVocoderOptions(f.n_mels, f.n_fft).dim(32).intermediate(96).blocks(2);
+}
+
+// Two tones and a little noise, nowhere silent: [1, length].
+torch::Tensor test_signal(int64_t length, int sample_rate) {
+  torch::manual_seed(3);
+  torch::Tensor t = torch::arange(length, torch::kFloat32) / static_cast<float>(sample_rate);
+  return (0.3 * torch::sin(2 * M_PI * 440.0 * t) + 0.1 * torch::sin(2 * M_PI * 1234.5 * t) +
+          0.01 * torch::randn({length}))
+      .unsqueeze(0);
+}
+
+TEST(FrameVocoder, OutputsHopSamplesPerFrameAtSeveralLengths) {
+  torch::manual_seed(0);
+  const FrontendConfig f = small_frontend();
+  FrameVocoder model(small_options(f));
+  for (int64_t frames : {1, 2, 7, 33, 100}) {
+    torch::Tensor mel = torch::rand({3, f.n_mels, frames}) * 5;  // log1p mels are >= 0
+    torch::Tensor audio = model->forward(mel, f);
+    EXPECT_EQ(audio.sizes(), (std::vector<int64_t>{3, frames * f.hop_length})) << frames;
+    EXPECT_TRUE(torch::isfinite(audio).all().item<bool>()) << frames;
+  }
+}
+
+TEST(FrameVocoder, DepthwiseShiftsMatchTheConv1dTheyStandFor) {
+  torch::manual_seed(4);
+  ConvNeXtBlock block(/*dim=*/16, /*intermediate=*/32, /*kernel=*/7, /*layer_scale=*/0.5);
+  torch::NoGradGuard no_grad;
+  for (auto& p : block->named_parameters()) p.value().normal_();  // a non-zero bias too
+  torch::nn::Conv1d reference(torch::nn::Conv1dOptions(16, 16, 7).padding(3).groups(16));
+  reference->weight.copy_(block->named_parameters()["depthwise.weight"]);
+  reference->bias.copy_(block->named_parameters()["depthwise.bias"]);
+  for (int64_t frames : {1, 3, 50}) {
+    torch::Tensor x = torch::randn({2, 16, frames});
+    EXPECT_TRUE(torch::allclose(block->depthwise(x), reference->forward(x), 1e-5, 1e-5)) << frames;
+  }
+}
+
+TEST(FrameVocoder, RejectsAnInputWithAnotherMelCount) {
+  const FrontendConfig f = small_frontend();
+  FrameVocoder model(small_options(f));
+  EXPECT_THROW(model->forward(torch::rand({1, f.n_mels + 1, 8}), f), c10::Error);
+}
+
+TEST(FrameVocoder, SynthesisOfAnExactStftReconstructsTheSignal) {
+  for (const auto& [n_fft, hop] : {std::pair{512, 128}, std::pair{1024, 256}}) {
+    FrontendConfig f = small_frontend();
+    f.n_fft = f.win_length = n_fft;
+    f.hop_length = hop;
+    const int64_t frames = 40;
+    torch::Tensor x = test_signal(frames * hop, f.sample_rate);  // [1, frames * hop]
+    // The STFT has frames + 1 frames; the head synthesises frames * hop samples from the first
+    // `frames`, as the vocoder does from a log-mel of `frames` frames.
+    torch::Tensor spectrum = dsp::stft(x, f).narrow(2, 0, frames);  // [1, K, frames]
+    torch::Tensor log_magnitude = torch::log(spectrum.abs().clamp_min(1e-12));
+    torch::Tensor phase = torch::angle(spectrum);
+    torch::Tensor y = FrameVocoderImpl::synthesise(log_magnitude, phase, f, 1e3);
+    ASSERT_EQ(y.sizes(), x.sizes());
+    EXPECT_LT((y - x).abs().max().item<double>(), 1e-4) << n_fft;
+
+    // The phase matters: the same magnitudes with zero phase do not give the signal back.
+    torch::Tensor zero_phase =
+        FrameVocoderImpl::synthesise(log_magnitude, torch::zeros_like(phase), f, 1e3);
+    EXPECT_GT((zero_phase - x).abs().max().item<double>(), 0.05) << n_fft;
+  }
+}
+
+TEST(FrameVocoder, MagnitudeIsClippedAtMaxMagnitude) {
+  const FrontendConfig f = small_frontend();
+  const int64_t bins = f.n_fft / 2 + 1;
+  torch::Tensor phase = torch::rand({1, bins, 6}) * 6.28;
+  torch::Tensor huge = FrameVocoderImpl::synthesise(torch::full({1, bins, 6}, 30.0), phase, f, 5.0);
+  torch::Tensor at_clip =
+      FrameVocoderImpl::synthesise(torch::full({1, bins, 6}, std::log(5.0)), phase, f, 5.0);
+  EXPECT_TRUE(torch::allclose(huge, at_clip, 1e-5, 1e-6));
+  EXPECT_TRUE(torch::isfinite(huge).all().item<bool>());
+}
+
+TEST(FrameVocoder, GradientsReachEveryParameter) {
+  torch::manual_seed(1);
+  const FrontendConfig f = small_frontend();
+  FrameVocoder model(small_options(f));
+  torch::Tensor audio = model->forward(torch::rand({2, f.n_mels, 9}) * 3, f);
+  audio.square().mean().backward();
+  for (const auto& p : model->named_parameters()) {
+    ASSERT_TRUE(p.value().grad().defined()) << p.key();
+    EXPECT_TRUE(torch::isfinite(p.value().grad()).all().item<bool>()) << p.key();
+    EXPECT_GT(p.value().grad().abs().sum().item<double>(), 0.0) << p.key();
+  }
+}
+
+TEST(FrameVocoder, CountsMultiplyAccumulatesPerFrame) {
+  // dim 256, 8 blocks, 128 mels, n_fft 1024: the default size (docs/vocoder.md's arithmetic).
+  FrameVocoderOptions o(128, 1024);
+  const int64_t expected = 128 * 256 * 7 + 8 * (256 * 7 + 2 * 256 * 768) + 256 * 1026;
+  EXPECT_EQ(frame_vocoder_macs_per_frame(o), expected);
+}
+
+}  // namespace
+}  // namespace audiogan
