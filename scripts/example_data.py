@@ -7,7 +7,11 @@ more than one are dropped. Whole kits go to test/ so test sounds come from kits 
 training. Output is deterministic and the script is idempotent (a stamp file records what was
 built).
 
-usage: example_data.py OUT_DIR [--kits DIR] [--list]
+With --val, whole kits of the training side also go to val/ (held out of train/), so recipe
+settings can be chosen on kits that neither training nor the reported test split saw; test/ is
+the same with or without it.
+
+usage: example_data.py OUT_DIR [--kits DIR] [--val] [--list]
 """
 import argparse
 import hashlib
@@ -23,6 +27,7 @@ VERSION = 1
 DEFAULT_KITS = "/usr/share/hydrogen/data/drumkits"
 AUDIO_EXTENSIONS = {".wav", ".flac", ".aiff", ".aif", ".ogg"}
 TEST_FRACTION = 0.22
+VAL_FRACTION = 0.15  # of the kits left for training, with --val
 MIN_CLASS_FILES = 12
 
 # (class, pattern) in priority order: the first match wins, so "ride bell" is a cymbal and
@@ -75,19 +80,19 @@ def read_kit(kit_dir):
                   if len(labels) == 1 and None not in labels)
 
 
-def choose_test_kits(kits):
-    """Picks about TEST_FRACTION of the kits for test, deterministically: of every set of that
-    many kits, the one that gives test every class, then the share of files nearest
-    TEST_FRACTION, then the first in the order of the kits' SHA-1 names."""
+def choose_test_kits(kits, fraction=TEST_FRACTION):
+    """Picks about `fraction` of the kits for test (or val), deterministically: of every set of
+    that many kits, the one that gives it every class, then the share of files nearest
+    `fraction`, then the first in the order of the kits' SHA-1 names."""
     names = sorted(kits, key=lambda k: hashlib.sha1(k.encode()).hexdigest())
-    count = max(1, round(len(names) * TEST_FRACTION))
+    count = max(1, round(len(names) * fraction))
     all_classes = set(c for k in names for c, _ in kits[k])
     total = sum(len(kits[k]) for k in names)
 
     def score(subset):
         classes = set(c for k in subset for c, _ in kits[k])
         share = sum(len(kits[k]) for k in subset) / total
-        return (len(all_classes - classes), abs(share - TEST_FRACTION))
+        return (len(all_classes - classes), abs(share - fraction))
 
     return set(min(itertools.combinations(names, count), key=score))
 
@@ -117,7 +122,7 @@ def drop_small_classes(kits):
     return {k: [(c, p) for c, p in v if c in keep] for k, v in kits.items()}
 
 
-def plan(kits_root):
+def plan(kits_root, with_val=False):
     kits = {}
     for entry in sorted(os.listdir(kits_root)):
         kit_dir = os.path.join(kits_root, entry)
@@ -129,13 +134,17 @@ def plan(kits_root):
         sys.exit(f"example-data: no drum kit with usable samples under {kits_root} "
                  "(install hydrogen-drumkits)")
     test_kits = choose_test_kits(kits)
+    val_kits = set()
+    if with_val:
+        val_kits = choose_test_kits({k: v for k, v in kits.items() if k not in test_kits},
+                                    VAL_FRACTION)
     manifest = []
     for kit, samples in sorted(kits.items()):
-        split = "test" if kit in test_kits else "train"
+        split = "test" if kit in test_kits else "val" if kit in val_kits else "train"
         for label, source in samples:
             target = os.path.join(split, label, kit_slug(kit) + "__" + os.path.basename(source))
             manifest.append((target, source))
-    return sorted(manifest), sorted(test_kits)
+    return sorted(manifest), sorted(test_kits), sorted(val_kits)
 
 
 def stamp_of(manifest):
@@ -148,7 +157,7 @@ def stamp_of(manifest):
 
 def synchronise(out_dir, manifest):
     """Copies what is missing or differs (mtime kept, so a spectrogram cache stays valid) and
-    removes files under train/ and test/ that are no longer in the manifest."""
+    removes files under train/, val/ and test/ that are no longer in the manifest."""
     wanted = set()
     for target, source in manifest:
         destination = os.path.join(out_dir, target)
@@ -159,7 +168,7 @@ def synchronise(out_dir, manifest):
             temporary = destination + ".part"
             shutil.copy2(source, temporary)
             os.replace(temporary, destination)
-    for split in ("train", "test"):
+    for split in ("train", "val", "test"):
         for folder, _, files in os.walk(os.path.join(out_dir, split), topdown=False):
             for name in files:
                 path = os.path.normpath(os.path.join(folder, name))
@@ -169,17 +178,18 @@ def synchronise(out_dir, manifest):
                 os.rmdir(folder)
 
 
-def print_counts(manifest, test_kits):
+def print_counts(manifest, test_kits, val_kits):
+    splits = ["train", "val", "test"] if val_kits else ["train", "test"]
     counts = {}
     for target, _ in manifest:
         split, label = target.split(os.sep)[:2]
-        counts.setdefault(label, {"train": 0, "test": 0})[split] += 1
-    print(f"{'class':<8} {'train':>6} {'test':>6}")
+        counts.setdefault(label, {s: 0 for s in splits})[split] += 1
+    print(f"{'class':<8} " + " ".join(f"{s:>6}" for s in splits))
     for label in sorted(counts):
-        print(f"{label:<8} {counts[label]['train']:>6} {counts[label]['test']:>6}")
-    total_train = sum(c["train"] for c in counts.values())
-    total_test = sum(c["test"] for c in counts.values())
-    print(f"{'total':<8} {total_train:>6} {total_test:>6}")
+        print(f"{label:<8} " + " ".join(f"{counts[label][s]:>6}" for s in splits))
+    print(f"{'total':<8} " + " ".join(f"{sum(c[s] for c in counts.values()):>6}" for s in splits))
+    if val_kits:
+        print("val kits: " + ", ".join(val_kits))
     print("test kits: " + ", ".join(test_kits))
 
 
@@ -187,15 +197,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir")
     parser.add_argument("--kits", default=DEFAULT_KITS, help="hydrogen drumkits folder")
+    parser.add_argument("--val", action="store_true",
+                        help="also hold whole training kits out into val/ (off by default)")
     parser.add_argument("--list", action="store_true", help="print the plan, copy nothing")
     args = parser.parse_args()
     if not os.path.isdir(args.kits):
         sys.exit(f"example-data: {args.kits} not found (install hydrogen-drumkits)")
-    manifest, test_kits = plan(args.kits)
+    manifest, test_kits, val_kits = plan(args.kits, args.val)
     if args.list:
         for target, source in manifest:
             print(f"{target}\t{source}")
-        print_counts(manifest, test_kits)
+        print_counts(manifest, test_kits, val_kits)
         return
     stamp_path = os.path.join(args.out_dir, ".example-data-stamp")
     stamp = stamp_of(manifest)
@@ -209,10 +221,13 @@ def main():
             out.write(stamp + "\n")
         os.replace(stamp_path + ".tmp", stamp_path)
         with open(os.path.join(args.out_dir, "manifest.json"), "w") as out:
-            json.dump({"version": VERSION, "test_kits": test_kits,
-                       "files": [{"path": t, "source": s} for t, s in manifest]}, out, indent=1)
+            record = {"version": VERSION, "test_kits": test_kits}
+            if val_kits:
+                record["val_kits"] = val_kits
+            record["files"] = [{"path": t, "source": s} for t, s in manifest]
+            json.dump(record, out, indent=1)
         print(f"example-data: built {args.out_dir}")
-    print_counts(manifest, test_kits)
+    print_counts(manifest, test_kits, val_kits)
 
 
 if __name__ == "__main__":

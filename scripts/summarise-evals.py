@@ -1,7 +1,9 @@
 """Prints one Markdown table row per evaluated run of scripts/run-experiments.sh.
 
-Usage: summarise-evals.py [--eval NAME] RUNS_DIR...
+Usage: summarise-evals.py [--eval NAME] [--lengths] RUNS_DIR...
   (each RUNS_DIR/<run>/NAME/report.json and metrics.jsonl; NAME defaults to eval)
+  --lengths: instead, one row per run and class with the sound lengths (issue #20's target 1:
+  generated median within 20 % and p90 within 30 % of the real ones; docs/metrics.md)
 """
 import json
 import pathlib
@@ -39,10 +41,40 @@ def row(run: pathlib.Path, eval_name: str) -> str:
             f"| {flags} |")
 
 
+def length_rows(run: pathlib.Path, eval_name: str) -> list:
+    report = json.loads((run / eval_name / "report.json").read_text())
+    lengths = report.get("sound_length")
+    if not lengths:  # reports from before the measure
+        return [f"| {run.name} | n/a | | | | |"]
+    out = []
+    for c in report["per_class"]:
+        def seconds(key):
+            value = c.get(key + "_seconds")
+            return "n/a" if value is None else f"{value:.2f}"
+        out.append(f"| {run.name} | {c['name']} | {lengths['max_seconds']:.2f} "
+                   f"| {seconds('length_median')} / {seconds('length_median_real')} "
+                   f"| {seconds('length_p90')} / {seconds('length_p90_real')} "
+                   f"| {'yes' if c['length_ok'] else 'no'} |")
+    return out
+
+
 args = sys.argv[1:]
 eval_name = "eval"
-if args[:1] == ["--eval"]:
-    eval_name, args = args[1], args[2:]
+show_lengths = False
+while args[:1] in (["--eval"], ["--lengths"]):
+    if args[0] == "--eval":
+        eval_name, args = args[1], args[2:]
+    else:
+        show_lengths, args = True, args[1:]
+if show_lengths:
+    print("| run | class | longest possible, s | median gen / real, s | p90 gen / real, s "
+          "| within target |")
+    print("|---|---|---|---|---|---|")
+    for folder in args:
+        for run in sorted(pathlib.Path(folder).iterdir()):
+            if (run / eval_name / "report.json").exists():
+                print("\n".join(length_rows(run, eval_name)))
+    sys.exit(0)
 print("| run | steps | truncation | classifier on real test | conditional accuracy | IS gen / real = ratio "
       "| FD gen / floor = ratio | NDB/K | without the vocoder: acc., IS, FD vs floor "
       "| mode collapse (and sound over silence) |")

@@ -21,12 +21,14 @@ struct EvaluateArgs {
   std::string data;
   std::string out;
   std::string cache;
-  int count = 100;
-  uint64_t seed = 0;
+  std::string split = eval::ReferenceOptions{}.test_split;
+  // EvaluationOptions' own defaults, so --help shows what the library does.
+  int count = eval::EvaluationOptions{}.count_per_class;
+  uint64_t seed = eval::EvaluationOptions{}.seed;
   double truncation = -1.0;  // < 0 = the model's default (Sampler::default_truncation)
-  int iterations = 32;
-  int reconstruction = 3;
-  int ndb_k = 0;
+  int iterations = eval::EvaluationOptions{}.griffin_lim.iterations;
+  int reconstruction = eval::EvaluationOptions{}.reconstruction_per_class;
+  int ndb_k = eval::EvaluationOptions{}.ndb_k;
   int threads = 0;
   bool quick = false;
 };
@@ -90,6 +92,21 @@ void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
     out << "warning: the generator paints sound over the data's silences (\"sound\" is the share "
            "of frames with sound, generated against real)\n";
   }
+  const double max_seconds = static_cast<double>(r.length_max_frames) * r.seconds_per_frame;
+  out << "\nsound length, s (frames within 60 dB of the peak; real = " << r.test_source
+      << " clips at full length; the model's clips hold at most " << fixed(max_seconds)
+      << " s = " << r.length_max_frames << " frames)\n";
+  out << "  class          median  real    p90   real  within 20 % / 30 %\n";
+  for (const auto& c : r.classes) {
+    char line[256];
+    std::snprintf(line, sizeof(line), "  %-14s %6s %6s %6s %6s  %s\n", c.name.c_str(),
+                  fixed(c.length_median * r.seconds_per_frame).c_str(),
+                  fixed(c.length_median_real * r.seconds_per_frame).c_str(),
+                  fixed(c.length_p90 * r.seconds_per_frame).c_str(),
+                  fixed(c.length_p90_real * r.seconds_per_frame).c_str(),
+                  c.length_ok ? "yes" : "NO");
+    out << line;
+  }
 }
 
 void run(const EvaluateArgs& args) {
@@ -98,6 +115,7 @@ void run(const EvaluateArgs& args) {
   eval::ReferenceOptions ref_options;
   ref_options.data_root = args.data;
   ref_options.cache_dir = args.cache;
+  ref_options.test_split = args.split;
   ref_options.threads = args.threads;
   std::string last_stage;
   // A live line on a terminal; otherwise one line per stage and at its end, so logs stay readable.
@@ -170,6 +188,12 @@ void add_evaluate_command(CLI::App& app) {
                    "beyond +-T; 0 = off; default: the model's (0.85 for --arch default, off for "
                    "--arch seed)")
       ->check(CLI::Range(0.0, 10.0));
+  command
+      ->add_option("--split", args->split,
+                   "The real split to score against, <data>/<split>/<class>/; choose settings on "
+                   "a validation split (val) and report on test. 'test' falls back to a held-out "
+                   "10% of train when <data>/test is missing; any other name must exist")
+      ->capture_default_str();
   command->add_option("--cache", args->cache, "Cache folder; default <data>/.audiogan-cache");
   command->add_option("--iters", args->iterations, "Griffin-Lim iterations, [1, 1000]")
       ->capture_default_str()

@@ -10,6 +10,7 @@
 #include "dsp/mel.h"
 #include "eval/diversity.h"
 #include "eval/frechet.h"
+#include "eval/sound_length.h"
 #include "train/collapse_monitor.h"
 
 namespace audiogan::eval {
@@ -240,6 +241,12 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
   ndb_options.seed = options.seed;
   if (ndb_options.k >= 2) report.ndb = ndb(train_e, gen.embeddings, ndb_options);
 
+  // The frames the generator gave its clips: a fixed-length model's sounds cannot be longer.
+  for (const auto& g : generated) {
+    report.length_max_frames = std::max<int64_t>(report.length_max_frames, g.size(2));
+  }
+  report.seconds_per_frame = frames_to_seconds(1.0, fe);
+  report.length_ok = num_classes > 0;
   const double silence_threshold = silence_threshold_for(
       ref.train.spectrograms.numel() > 0 ? ref.train.spectrograms.max().item<double>() : 0.0);
   for (int c = 0; c < num_classes; ++c) {
@@ -262,6 +269,18 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
         active_frame_share(rows_of(ref.train.spectrograms, ref.train.labels, c), silence_threshold);
     cr.fills_silence = paints_over_silence(cr.active_frames, cr.active_frames_real);
     report.fills_silence = report.fills_silence || cr.fills_silence;
+    // The generator's own log-mels, like the frames with sound: the vocoder's overlap-add
+    // smears a little energy past a sound's end, which is not the model's length.
+    const torch::Tensor real_lengths = ref.test.sound_frames.defined()
+                                           ? rows_of(ref.test.sound_frames, ref.test.labels, c)
+                                           : torch::empty({0}, torch::kInt64);
+    const LengthComparison lengths = compare_lengths(sound_frames(generated[c]), real_lengths);
+    cr.length_median = lengths.median;
+    cr.length_p90 = lengths.p90;
+    cr.length_median_real = lengths.median_real;
+    cr.length_p90_real = lengths.p90_real;
+    cr.length_ok = lengths.ok;
+    report.length_ok = report.length_ok && cr.length_ok;
     report.classes.push_back(cr);
   }
 

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "data/dataset.h"
 #include "data/spectrogram_cache.h"
+#include "eval/sound_length.h"
 
 namespace audiogan::eval {
 namespace {
@@ -47,6 +48,18 @@ EvaluationReference prepare_reference(const FrontendConfig& frontend,
                                       const EvaluationProgressCallback& progress) {
   EvaluationReference ref;
   ref.frontend = frontend;
+  // The split is checked first, so a mistyped --split fails before any cache is built.
+  const std::string& split = options.test_split;
+  if (split.empty() || split == "train") {
+    throw ConfigError("evaluate: --split '" + split +
+                      "': expected a split other than train, which the classifier learns from");
+  }
+  const bool has_test = has_split(options.data_root, split);
+  if (!has_test && split != "test") {
+    throw ConfigError("evaluate: --split " + split + ": " +
+                      (std::filesystem::path(options.data_root) / split).string() +
+                      " is not a folder; expected <data>/" + split + "/<class>/<audio files>");
+  }
   const Dataset train_set = scan_dataset(options.data_root, "train");
   if (!class_names.empty() && train_set.class_names != class_names) {
     throw DataError("evaluate: the classes of " + train_set.split_dir + " (" +
@@ -63,14 +76,13 @@ EvaluationReference prepare_reference(const FrontendConfig& frontend,
   const SpectrogramCache train_cache =
       build_cache(train_set, frontend, options, "cache train", progress);
 
-  const bool has_test = has_split(options.data_root, "test");
   torch::Tensor train_mask = torch::ones({train_cache.size()}, torch::kBool);
   if (has_test) {
-    const Dataset test_set = scan_dataset(options.data_root, "test", ref.class_names);
+    const Dataset test_set = scan_dataset(options.data_root, split, ref.class_names);
     const SpectrogramCache test_cache =
-        build_cache(test_set, frontend, options, "cache test", progress);
+        build_cache(test_set, frontend, options, "cache " + split, progress);
     ref.test = split_of(test_cache, torch::ones({test_cache.size()}, torch::kBool));
-    ref.test_source = "test";
+    ref.test_source = split;
   } else {
     const torch::Tensor held = held_out_mask(train_cache.labels(), num_classes);
     train_mask = held.logical_not();
@@ -78,11 +90,18 @@ EvaluationReference prepare_reference(const FrontendConfig& frontend,
     ref.test_source = "held-out 10% of train";
   }
   ref.train = split_of(train_cache, train_mask);
+  // Whole files, not the cache's spectrograms: those are cut to the model's frame count, which
+  // would hide the very lengths a fixed-length model cannot reach.
+  ref.test.sound_frames =
+      file_sound_frames(ref.test.paths, frontend, [&](int64_t done, int64_t total) {
+        if (progress) progress({"sound lengths", done, total, ""});
+      });
 
   // The classifier's cache key: every training file (path, size, mtime), the held-out choice,
-  // the front end and the training settings.
-  std::string key_text =
-      frontend.to_string() + "\n" + options.classifier.to_string() + "\n" + ref.test_source + "\n";
+  // the front end and the training settings. Any named split keys as "test": the classifier
+  // learns from the same train files whichever split it is scored on, so val and test share it.
+  std::string key_text = frontend.to_string() + "\n" + options.classifier.to_string() + "\n" +
+                         (has_test ? std::string("test") : ref.test_source) + "\n";
   for (const auto& f : train_set.files) {
     key_text += f.path + "|" + std::to_string(f.size) + "|" + std::to_string(f.mtime_ns) + "\n";
   }

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "eval/report_figures.h"
+#include "eval/sound_length.h"
 
 namespace audiogan::eval {
 namespace {
@@ -42,18 +43,28 @@ void write_text(const std::string& path, const std::string& text) {
 std::string report_json(const EvaluationReport& r) {
   json classes = json::array();
   for (const auto& c : r.classes) {
-    classes.push_back({{"name", c.name},
-                       {"generated", c.generated},
-                       {"real_test", c.real_test},
-                       {"conditional_accuracy", number(c.accuracy)},
-                       {"fd", number(c.fd)},
-                       {"fd_floor", number(c.fd_floor)},
-                       {"diversity", number(c.diversity)},
-                       {"diversity_real", number(c.diversity_real)},
-                       {"mode_collapse", c.mode_collapse},
-                       {"active_frames", number(c.active_frames)},
-                       {"active_frames_real", number(c.active_frames_real)},
-                       {"fills_silence", c.fills_silence}});
+    classes.push_back(
+        {{"name", c.name},
+         {"generated", c.generated},
+         {"real_test", c.real_test},
+         {"conditional_accuracy", number(c.accuracy)},
+         {"fd", number(c.fd)},
+         {"fd_floor", number(c.fd_floor)},
+         {"diversity", number(c.diversity)},
+         {"diversity_real", number(c.diversity_real)},
+         {"mode_collapse", c.mode_collapse},
+         {"active_frames", number(c.active_frames)},
+         {"active_frames_real", number(c.active_frames_real)},
+         {"fills_silence", c.fills_silence},
+         {"length_median", number(c.length_median)},
+         {"length_p90", number(c.length_p90)},
+         {"length_median_real", number(c.length_median_real)},
+         {"length_p90_real", number(c.length_p90_real)},
+         {"length_median_seconds", number(c.length_median * r.seconds_per_frame)},
+         {"length_p90_seconds", number(c.length_p90 * r.seconds_per_frame)},
+         {"length_median_real_seconds", number(c.length_median_real * r.seconds_per_frame)},
+         {"length_p90_real_seconds", number(c.length_p90_real * r.seconds_per_frame)},
+         {"length_ok", c.length_ok}});
   }
   std::vector<std::vector<int64_t>> matrix;
   if (r.confusion.matrix.defined()) {
@@ -99,6 +110,16 @@ std::string report_json(const EvaluationReport& r) {
        {{"k", r.ndb.k}, {"different", r.ndb.different}, {"ndb_over_k", number(r.ndb.ndb_over_k)}}},
       {"mode_collapse", r.mode_collapse},
       {"fills_silence", r.fills_silence},
+      {"sound_length",
+       {{"measure", "frames up to the last one within 60 dB of the clip's peak"},
+        {"generated", "the generator's own log-mels"},
+        {"real", r.test_source + " clips at their full length, decoded from the audio files"},
+        {"seconds_per_frame", r.seconds_per_frame},
+        {"max_frames", r.length_max_frames},
+        {"max_seconds", static_cast<double>(r.length_max_frames) * r.seconds_per_frame},
+        {"median_tolerance", kLengthMedianTolerance},
+        {"p90_tolerance", kLengthP90Tolerance},
+        {"ok", r.length_ok}}},
       {"reconstruction",
        {{"clips", r.reconstruction_clips},
         {"spectral_convergence_db",
@@ -138,7 +159,7 @@ std::string report_markdown(const EvaluationReport& r) {
   }
   if (r.fills_silence) {
     md << "> **Sound over silence:** in at least one class the generator's log-mels have sound "
-          "in over 50 points more of their frames than the real clips do (see the per-class "
+          "in over 10 points more of their frames than the real clips do (see the per-class "
           "table): it paints noise or sustain where the data is silent.\n\n";
   }
   md << "## Summary\n\n| metric | generated | real reference |\n|---|---|---|\n";
@@ -162,14 +183,30 @@ std::string report_markdown(const EvaluationReport& r) {
   md << "| generator's own log-mels, without the vocoder | | accuracy "
      << percent(r.direct_accuracy) << ", IS " << fmt(r.direct_is.mean) << ", FD "
      << fmt(r.direct_fd) << ": the generator apart from the vocoder |\n";
-  md << "\n## Per class\n\n| class | accuracy | FD | FD floor | diversity | real diversity | "
-        "collapse | frames with sound | real | sound over silence |\n"
-        "|---|---|---|---|---|---|---|---|---|---|\n";
+  md << "\n## Per class\n\nSound length: frames up to the last one within 60 dB of the clip's "
+        "peak, generated (the generator's own log-mels) / real ("
+     << r.test_source << " clips at their full length, from the audio files), in frames and "
+     << "seconds; within target when the median is within " << fmt(100 * kLengthMedianTolerance, 0)
+     << " % and the 90th percentile within " << fmt(100 * kLengthP90Tolerance, 0)
+     << " % of the real ones. The model's clips have " << r.length_max_frames << " frames ("
+     << fmt(static_cast<double>(r.length_max_frames) * r.seconds_per_frame)
+     << " s): a fixed-length model's sounds cannot be longer.\n\n";
+  md << "| class | accuracy | FD | FD floor | diversity | real diversity | "
+        "collapse | frames with sound | real | sound over silence | length median, gen / real | "
+        "length p90, gen / real | lengths within target |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  const auto lengths = [&r](double generated, double real) {
+    return fmt(generated, 1) + " / " + fmt(real, 1) + " (" + fmt(generated * r.seconds_per_frame) +
+           " / " + fmt(real * r.seconds_per_frame) + " s)";
+  };
   for (const auto& c : r.classes) {
     md << "| " << c.name << " | " << percent(c.accuracy) << " | " << fmt(c.fd) << " | "
        << fmt(c.fd_floor) << " | " << fmt(c.diversity) << " | " << fmt(c.diversity_real) << " | "
        << (c.mode_collapse ? "**yes**" : "no") << " | " << percent(c.active_frames) << " | "
-       << percent(c.active_frames_real) << " | " << (c.fills_silence ? "**yes**" : "no") << " |\n";
+       << percent(c.active_frames_real) << " | " << (c.fills_silence ? "**yes**" : "no") << " | "
+       << lengths(c.length_median, c.length_median_real) << " | "
+       << lengths(c.length_p90, c.length_p90_real) << " | " << (c.length_ok ? "yes" : "**no**")
+       << " |\n";
   }
   md << "\n## Confusion matrix (rows: intended class, columns: predicted)\n\n| |";
   for (const auto& n : r.class_names) md << " " << n << " |";

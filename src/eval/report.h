@@ -1,6 +1,7 @@
 // The result of an evaluation and its outputs: report.json, report.md and the figures.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +30,15 @@ struct ClassReport {
   double active_frames = 0.0;
   double active_frames_real = 0.0;
   bool fills_silence = false;
+  // Sound lengths in frames (frames up to the last one within 60 dB of the clip's peak, as the
+  // frame fit measures them; docs/metrics.md): the median and 90th percentile of the
+  // generator's own log-mels, and of the real clips of the scored split at their full length.
+  // length_ok: generated median within 20 % and p90 within 30 % of the real ones (issue #20).
+  double length_median = NAN;
+  double length_p90 = NAN;
+  double length_median_real = NAN;
+  double length_p90_real = NAN;
+  bool length_ok = false;
 };
 
 struct EvaluationReport {
@@ -61,6 +71,12 @@ struct EvaluationReport {
   std::vector<ClassReport> classes;
   bool mode_collapse = false;  // any class collapsed
   bool fills_silence = false;  // any class fills the data's silences
+  // Sound lengths: the most frames a generated clip has (the model's fixed frame count, which
+  // its sounds cannot exceed), seconds per frame (hop / sample rate) and whether every class's
+  // lengths are within the target.
+  int64_t length_max_frames = 0;
+  double seconds_per_frame = 0.0;
+  bool length_ok = false;
   int reconstruction_clips = 0;
   double reconstruction_sc_db = 0.0;  // mean spectral convergence of the Griffin-Lim path
   // Real test log-mels through the same vocoder and re-analysis as generated ones (0 clips when
