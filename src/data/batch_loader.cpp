@@ -55,9 +55,20 @@ struct BatchLoader::State {
                                   static_cast<uint64_t>(epoch));
   }
 
+  // Optimiser steps per epoch; several shards per step always drop the last partial step, so
+  // that every rank takes the same number of steps.
   int64_t batches_per_epoch() const {
     const int64_t n = epoch_entries();
-    return options.drop_last ? n / options.batch : (n + options.batch - 1) / options.batch;
+    const int64_t per_step = static_cast<int64_t>(options.batch) * options.shards;
+    if (options.drop_last || options.shards > 1) return n / per_step;
+    return (n + options.batch - 1) / options.batch;
+  }
+
+  // The first entry (position in `order`) of the index-th batch this loader delivers.
+  int64_t first_entry(int64_t index) const {
+    const int64_t step = index / options.local_shards;
+    const int64_t shard = options.first_shard + index % options.local_shards;
+    return (step * options.shards + shard) * options.batch;
   }
 
   // Copies entries `indices` into a new batch, converting fp16 to float32.
@@ -96,7 +107,7 @@ struct BatchLoader::State {
       if (stop) return;
       const int64_t index = next_assign++;
       const uint64_t my_generation = generation;
-      const int64_t first = index * options.batch;
+      const int64_t first = first_entry(index);
       const int64_t last =
           std::min<int64_t>(first + options.batch, static_cast<int64_t>(order.size()));
       std::vector<int64_t> indices(order.begin() + first, order.begin() + last);
@@ -119,8 +130,9 @@ struct BatchLoader::State {
     ++generation;
     ready.clear();
     order = epoch_order(epoch);
-    end_batch = batches_per_epoch();
-    next_assign = next_deliver = std::clamp<int64_t>(first_batch, 0, end_batch);
+    end_batch = batches_per_epoch() * options.local_shards;
+    next_assign = next_deliver =
+        std::clamp<int64_t>(first_batch * options.local_shards, 0, end_batch);
     started = true;
     work_cv.notify_all();
   }
@@ -129,6 +141,12 @@ struct BatchLoader::State {
 BatchLoader::BatchLoader(const SpectrogramCache& cache, BatchLoaderOptions options) {
   if (options.batch < 1) {
     throw ConfigError("batch loader: --batch expected >= 1, got " + std::to_string(options.batch));
+  }
+  if (options.shards < 1 || options.local_shards < 1 || options.first_shard < 0 ||
+      options.first_shard + options.local_shards > options.shards) {
+    throw ConfigError("batch loader: shards [" + std::to_string(options.first_shard) + ", " +
+                      std::to_string(options.first_shard + options.local_shards) +
+                      ") expected within [0, " + std::to_string(options.shards) + ")");
   }
   options.workers = std::max(1, options.workers);
   options.prefetch = std::max(1, options.prefetch);

@@ -24,16 +24,25 @@ struct BatchLoaderOptions {
   // Every class equally frequent in each epoch (class_balanced_indices in data/shuffle.h): an
   // epoch is then num_classes * floor(N / num_classes) entries instead of N.
   bool balance_classes = false;
+  // Data-parallel sharding: every optimiser step takes `shards` consecutive batches of the
+  // epoch's order (one per rank and micro-batch: WORLD_SIZE x accumulate, shard v = rank x
+  // accumulate + micro-batch), and this loader delivers shards [first_shard, first_shard +
+  // local_shards) of each step, in that order. Every rank sees one shuffled order (the same
+  // seed), so the shards are disjoint and all ranks take the same number of steps; the epoch's
+  // last entries that fill no whole step are dropped. The defaults are one process.
+  int shards = 1;
+  int first_shard = 0;
+  int local_shards = 1;
 };
 
 class BatchLoader {
  public:
   BatchLoader(const SpectrogramCache& cache, BatchLoaderOptions options);
   ~BatchLoader();
-  // Batches in one epoch.
+  // Optimiser steps in one epoch (batches, with the default one shard per step).
   int64_t batches_per_epoch() const;
   // Starts epoch `epoch` (its order depends only on seed and epoch, so a resumed run sees the
-  // same order) at batch `first_batch`.
+  // same order) at step `first_batch`; next() then returns local_shards batches per step.
   void start_epoch(int64_t epoch, int64_t first_batch = 0);
   // The next batch of the current epoch, or false when the epoch is done.
   bool next(Batch& batch);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -158,8 +159,19 @@ TEST_F(BatchLoaderTest, RestartingMidEpochAndDestroyingMidEpochAreClean) {
   Batch expected;
   ASSERT_TRUE(fresh.next(expected));
   EXPECT_TRUE(torch::equal(batch.spectrograms, expected.spectrograms));
-  loader.reset();  // workers are mid-epoch with batches queued
-  SUCCEED();
+  // Workers are mid-epoch with batches queued: destruction stops them rather than draining the
+  // epoch or waiting on a full queue.
+  const auto start = std::chrono::steady_clock::now();
+  loader.reset();
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
+  // The other loader goes on undisturbed: its second batch of epoch 1 is a third loader's.
+  Batch second, check_first, check_second;
+  ASSERT_TRUE(fresh.next(second));
+  BatchLoader check(*cache_, options);
+  check.start_epoch(1);
+  ASSERT_TRUE(check.next(check_first));
+  ASSERT_TRUE(check.next(check_second));
+  EXPECT_TRUE(torch::equal(second.spectrograms, check_second.spectrograms));
 }
 
 // The suite's cache has 4 claps, 3 kicks and 3 snares: a balanced epoch holds 3 of each.
@@ -225,6 +237,58 @@ TEST(Shuffle, FirstPositionIsRoughlyUniform) {
   std::vector<int> counts(4, 0);
   for (uint64_t epoch = 0; epoch < 4000; ++epoch) ++counts[shuffled_indices(4, 9, epoch)[0]];
   for (int c : counts) EXPECT_NEAR(c, 1000, 150);
+}
+
+// Data-parallel sharding (docs/training.md): with 2 ranks x 2 micro-batches, each step takes 4
+// consecutive batches of the one shuffled order, shard v = rank x 2 + micro-batch; the ranks'
+// shards are disjoint, cover every whole step of the epoch, and both ranks take the same steps.
+TEST_F(BatchLoaderTest, RankShardsAreDisjointAndCoverTheEpochsWholeSteps) {
+  constexpr int kWorld = 2, kAccumulate = 2, kBatch = 1;
+  const auto order = shuffled_indices(cache_->size(), /*seed=*/11, /*epoch=*/4);
+  std::vector<int64_t> seen;
+  std::vector<int64_t> steps;
+  for (int rank = 0; rank < kWorld; ++rank) {
+    BatchLoaderOptions options;
+    options.batch = kBatch;
+    options.seed = 11;
+    options.drop_last = false;  // sharding drops the partial step anyway
+    options.shards = kWorld * kAccumulate;
+    options.first_shard = rank * kAccumulate;
+    options.local_shards = kAccumulate;
+    BatchLoader loader(*cache_, options);
+    steps.push_back(loader.batches_per_epoch());
+    const auto batches = epoch(loader, 4);
+    ASSERT_EQ(static_cast<int64_t>(batches.size()), loader.batches_per_epoch() * kAccumulate);
+    for (size_t i = 0; i < batches.size(); ++i) {
+      const int64_t step = static_cast<int64_t>(i) / kAccumulate;
+      const int64_t shard = rank * kAccumulate + static_cast<int64_t>(i) % kAccumulate;
+      const int64_t source = source_of(batches[i].spectrograms[0]);
+      EXPECT_EQ(source, order[static_cast<size_t>(step * kWorld * kAccumulate + shard)])
+          << "rank " << rank << " batch " << i;
+      seen.push_back(source);
+    }
+  }
+  EXPECT_EQ(steps[0], 10 / 4);
+  EXPECT_EQ(steps[0], steps[1]);
+  // 2 whole steps of 4: the first 8 entries of the order, each once.
+  std::vector<int64_t> expected(order.begin(), order.begin() + 8);
+  std::sort(seen.begin(), seen.end());
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), seen.size());
+}
+
+TEST_F(BatchLoaderTest, ARankResumesItsShardsAtAStep) {
+  BatchLoaderOptions options;
+  options.batch = 2;
+  options.shards = 2;
+  options.first_shard = 1;
+  BatchLoader loader(*cache_, options);
+  const auto whole = epoch(loader, 1);
+  ASSERT_EQ(whole.size(), 2u);  // 10 entries, 4 per step
+  expect_same(std::vector<Batch>(whole.begin() + 1, whole.end()), epoch(loader, 1, /*first=*/1));
+  options.first_shard = 2;  // outside [0, shards)
+  EXPECT_THROW(BatchLoader(*cache_, options), ConfigError);
 }
 
 }  // namespace
