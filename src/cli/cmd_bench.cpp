@@ -139,6 +139,8 @@ nlohmann::json to_json(const BenchReport& r) {
                           {"batch", s.batch},
                           {"n_mels", s.spec.n_mels},
                           {"frames", s.spec.frames},
+                          {"loss", to_string(s.loss)},
+                          {"attention", s.spec.attention},
                           {"seconds_per_step", s.seconds_per_step},
                           {"step_seconds", s.step_seconds},
                           {"samples_per_second", s.samples_per_second},
@@ -228,6 +230,13 @@ void add_bench_command(CLI::App& app) {
   c->add_option("--frames", o.frames, "Spectrogram frames, multiple of 16")->capture_default_str();
   c->add_option("--n-mels", o.n_mels, "Mel bins, multiple of 16")->capture_default_str();
   c->add_option("--classes", o.num_classes, "Number of classes, [1, inf)")->capture_default_str();
+  c->add_option("--loss", o.loss,
+                "GAN loss of the timed steps; wgan-gp times a full step with its gradient penalty")
+      ->check(CLI::IsMember({"bce", "hinge", "wgan-gp"}))
+      ->capture_default_str();
+  c->add_option("--attention", o.attention,
+                "Self-attention at these stage heights, as train's --attention; empty = none")
+      ->capture_default_str();
   c->add_option("--amp", flags->amp, "Autocast mode(s): off = fp32, bf16 = CPU bf16 autocast")
       ->check(CLI::IsMember({"off", "bf16", "both"}))
       ->capture_default_str();

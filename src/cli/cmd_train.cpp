@@ -11,7 +11,9 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "dist/process_group.h"
 #include "eval/training_hook.h"
+#include "train/run_dir.h"
 #include "train/trainer.h"
 #include "train/warning_throttle.h"
 
@@ -27,7 +29,11 @@ extern "C" void on_stop_signal(int signal) {
 
 struct TrainFlags {
   std::string data, out, resume, config_file, cache;
-  double lr = 0;
+  bool force = false;
+  // Both nets' learning rate; help shows TrainConfig's default, applied only when given.
+  double lr = TrainConfig{}.lr_g;
+  CLI::Option* lr_option = nullptr;
+  CLI::Option* config_option = nullptr;
   Config staged;  // flag values; each is applied only when the flag was given
   std::vector<std::pair<CLI::Option*, std::function<void(Config&)>>> train_overrides;
   std::vector<std::pair<CLI::Option*, std::function<void(Config&)>>> frontend_overrides;
@@ -37,7 +43,9 @@ struct TrainFlags {
 template <typename T>
 void train_flag(CLI::App* cmd, const std::shared_ptr<TrainFlags>& f, const std::string& name,
                 T TrainConfig::*field, const std::string& help, bool resumable = false) {
-  auto* option = cmd->add_option(name, f->staged.train.*field, help)->capture_default_str();
+  auto* option =
+      cmd->add_option(name, f->staged.train.*field, resumable ? help + " (resumable)" : help)
+          ->capture_default_str();
   TrainFlags* flags = f.get();
   f->train_overrides.emplace_back(
       option, [flags, field](Config& c) { c.train.*field = flags->staged.train.*field; });
@@ -64,6 +72,11 @@ std::string clock_text(double seconds) {
   return text;
 }
 
+// "7/200", or "7" when the run has no epoch limit.
+std::string epoch_text(int64_t epoch, int64_t epochs) {
+  return std::to_string(epoch) + (epochs > 0 ? "/" + std::to_string(epochs) : "");
+}
+
 void draw_step(const StepEvent& e, bool tty) {
   if (!tty) return;
   static auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
@@ -77,11 +90,11 @@ void draw_step(const StepEvent& e, bool tty) {
   std::string bar(filled, '#');
   bar.resize(kWidth, '-');
   std::printf(
-      "\repoch %lld/%lld [%s] %lld/%lld %.2f it/s ETA %s  G %.3f  D %.3f  D(x) %.2f  "
+      "\repoch %s [%s] %lld/%lld %.2f it/s ETA %s  G %.3f  D %.3f  D(x) %.2f  "
       "D(G(z)) %.2f \x1b[K",
-      static_cast<long long>(e.epoch), static_cast<long long>(e.epochs), bar.c_str(),
-      static_cast<long long>(e.batch), static_cast<long long>(e.batches_per_epoch), rate,
-      clock_text(eta).c_str(), e.loss_g, e.loss_d, e.d_real, e.d_fake);
+      epoch_text(e.epoch, e.epochs).c_str(), bar.c_str(), static_cast<long long>(e.batch),
+      static_cast<long long>(e.batches_per_epoch), rate, clock_text(eta).c_str(), e.loss_g,
+      e.loss_d, e.d_real, e.d_fake);
   std::fflush(stdout);
 }
 
@@ -89,36 +102,49 @@ void print_epoch(const EpochEvent& e, bool tty) {
   const auto& m = e.metrics;
   if (tty) std::printf("\r\x1b[K");
   std::printf(
-      "epoch %lld/%lld step %lld  G %.4f  D %.4f  D(x) %.3f  D(G(z)) %.3f  %.1f s  "
+      "epoch %s step %lld  G %.4f  D %.4f  D(x) %.3f  D(G(z)) %.3f  %.1f s  "
       "%.1f samples/s  active frames %.0f%% (data %.0f%%)\n",
-      static_cast<long long>(e.epoch), static_cast<long long>(e.epochs),
-      static_cast<long long>(m.value("step", 0LL)), m.value("loss_g", 0.0), m.value("loss_d", 0.0),
-      m.value("d_real", 0.0), m.value("d_fake", 0.0), m.value("seconds", 0.0),
-      m.value("samples_per_s", 0.0), 100.0 * m["monitor"]["fake"].value("active_frames", 0.0),
+      epoch_text(e.epoch, e.epochs).c_str(), static_cast<long long>(m.value("step", 0LL)),
+      m.value("loss_g", 0.0), m.value("loss_d", 0.0), m.value("d_real", 0.0),
+      m.value("d_fake", 0.0), m.value("seconds", 0.0), m.value("samples_per_s", 0.0),
+      100.0 * m["monitor"]["fake"].value("active_frames", 0.0),
       100.0 * m["monitor"]["real"].value("active_frames", 0.0));
   std::fflush(stdout);
+}
+
+// The flags `--resume` honours: the rest are fixed by the checkpoint (its config, front end and
+// architecture), so giving one is a usage error naming it rather than a setting silently dropped.
+std::string resumable_list(const TrainFlags& f) {
+  std::string list = "--data, --cache";
+  for (const auto& name : f.resumable) list += ", " + name;
+  return list;
+}
+
+void check_resume_flags(const TrainFlags& f) {
+  auto refuse = [&f](const std::string& flag, const std::string& why) {
+    throw ConfigError("train: " + flag + " cannot be used with --resume (" + why +
+                      "); allowed with --resume: " + resumable_list(f));
+  };
+  if (f.config_option->count() > 0) refuse("--config", "the run's config is its checkpoint's");
+  if (f.lr_option->count() > 0) refuse("--lr", "the checkpoint fixes it");
+  for (const auto& [option, apply] : f.train_overrides) {
+    if (option->count() == 0) continue;
+    bool allowed = false;
+    for (const auto& name : f.resumable) allowed = allowed || option->check_lname(name.substr(2));
+    if (!allowed) refuse(option->get_name(), "the checkpoint fixes it");
+  }
+  for (const auto& [option, apply] : f.frontend_overrides) {
+    if (option->count() > 0) refuse(option->get_name(), "the checkpoint fixes the front end");
+  }
 }
 
 Config resolve_config(const TrainFlags& f, ResumeInfo* resume) {
   Config config;
   if (resume) {
     config = resume->config;
+    // check_resume_flags has refused every flag but the resumable ones.
     for (const auto& [option, apply] : f.train_overrides) {
-      if (option->count() == 0) continue;
-      bool allowed = false;
-      for (const auto& name : f.resumable) allowed = allowed || option->check_lname(name.substr(2));
-      if (!allowed) {
-        throw ConfigError("train: " + option->get_name() +
-                          " cannot change when resuming (the "
-                          "checkpoint fixes it); allowed with --resume: --epochs, --max-steps, "
-                          "--time-budget, --checkpoint-every, --keep, --threads, --eval-every");
-      }
-      apply(config);
-    }
-    for (const auto& [option, apply] : f.frontend_overrides) {
-      if (option->count() > 0) {
-        throw ConfigError("train: " + option->get_name() + " cannot change when resuming");
-      }
+      if (option->count() > 0) apply(config);
     }
   } else {
     if (!f.config_file.empty()) config = Config::from_toml_file(f.config_file);
@@ -126,7 +152,7 @@ Config resolve_config(const TrainFlags& f, ResumeInfo* resume) {
       if (option->count() > 0) apply(config);
     }
     // --lr first, so --lr-g / --lr-d refine it.
-    if (f.lr > 0) config.train.lr_g = config.train.lr_d = f.lr;
+    if (f.lr_option->count() > 0) config.train.lr_g = config.train.lr_d = f.lr;
     for (const auto& [option, apply] : f.train_overrides) {
       if (option->count() > 0) apply(config);
     }
@@ -140,6 +166,7 @@ void run_train(const TrainFlags& f) {
   TrainerOptions options;
   std::unique_ptr<ResumeInfo> resume;
   if (!f.resume.empty()) {
+    check_resume_flags(f);  // a usage error before the checkpoint is read
     resume = std::make_unique<ResumeInfo>(read_resume_info(f.resume));
     options.run_dir = f.resume;
     options.resume = true;
@@ -154,7 +181,23 @@ void run_train(const TrainFlags& f) {
     options.cache_dir = f.cache;
   }
   options.config = resolve_config(f, resume.get());
-  if (options.config.train.eval_every > 0) {
+  // Under torchrun this process is one rank of many (docs/training.md); rank 0 alone owns the
+  // run folder, prints and evaluates.
+  const dist::LaunchEnv launch = dist::LaunchEnv::from_environment();
+  const bool root = launch.rank == 0;
+  if (!resume && root) {
+    // Training into a finished run would mix two runs' metrics, plots and checkpoints.
+    const RunDir run{f.out};
+    const std::string existing = run.existing_run_file();
+    if (!existing.empty() && !f.force) {
+      throw ConfigError("train: --out " + f.out + " already holds a run (" + existing +
+                        "); continue it with --resume " + f.out +
+                        ", or add --force to start over (removes its checkpoints, metrics, "
+                        "plots and audio)");
+    }
+    if (!existing.empty()) run.remove_run_files();
+  }
+  if (root && options.config.train.eval_every > 0) {
     eval::QuickEvalHookOptions quick;
     quick.data_root = options.data_root;
     quick.cache_dir = options.cache_dir;
@@ -192,10 +235,31 @@ void run_train(const TrainFlags& f) {
   };
   options.callbacks.on_step = [tty](const StepEvent& e) { draw_step(e, tty); };
   options.callbacks.on_epoch = [tty](const EpochEvent& e) { print_epoch(e, tty); };
+  if (!root) options.callbacks = {};
+
+  std::unique_ptr<dist::ProcessGroup> group;
+  if (launch.distributed()) {
+    dist::ProcessGroupOptions group_options;
+    group_options.backend = options.config.train.dist_backend;
+    group_options.timeout_s = options.config.train.dist_timeout_s;
+    group_options.cuda = resolve_device(options.config.train.device).is_cuda();
+    group = dist::ProcessGroup::connect(launch, group_options);
+    options.group = group.get();
+    if (root) {
+      const auto& t = options.config.train;
+      std::printf(
+          "data-parallel: %d processes, %s, global batch %d (--batch %d x --accumulate %d "
+          "x %d)\n",
+          launch.world_size, group->backend().c_str(), t.batch * t.accumulate * launch.world_size,
+          t.batch, t.accumulate, launch.world_size);
+      std::fflush(stdout);
+    }
+  }
 
   const TrainResult result = train(options);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  if (!root) return;
   if (tty) std::printf("\r\x1b[K");
   const std::string& run = result.run_dir;
   std::printf("\nstopped by %s after %lld epochs (%lld steps)\n", result.stopped_by.c_str(),
@@ -211,8 +275,13 @@ void run_train(const TrainFlags& f) {
       "more samples: audiogan generate --checkpoint %s --class 0 --count 4 --out "
       "%s/generated\n",
       result.checkpoint.c_str(), run.c_str());
-  std::printf("continue:     audiogan train --resume %s --epochs %d\n", run.c_str(),
-              options.config.train.epochs + (result.stopped_by == "epochs" ? 50 : 0));
+  const int epochs = options.config.train.resolved_epochs();
+  if (epochs > 0) {
+    std::printf("continue:     audiogan train --resume %s --epochs %d\n", run.c_str(),
+                epochs + (result.stopped_by == "epochs" ? 50 : 0));
+  } else {
+    std::printf("continue:     audiogan train --resume %s --time-budget SECONDS\n", run.c_str());
+  }
 }
 
 }  // namespace
@@ -226,27 +295,49 @@ void add_train_command(CLI::App& app) {
       "Example: audiogan train --data data/drums --out runs/drums --epochs 50");
   cmd->add_option("--data", f->data, "Dataset root: ROOT/train/<class>/*.wav or ROOT/<class>/*");
   cmd->add_option("--out", f->out, "Run folder to create (plots, audio, metrics, checkpoints)");
-  cmd->add_option("--resume", f->resume, "Continue the run in this folder from its last.pt")
+  cmd->add_option("--resume", f->resume,
+                  "Continue the run in this folder from its last.pt; only --data, --cache and "
+                  "the flags marked 'resumable' may be given with it")
       ->excludes(cmd->get_option("--out"));
-  cmd->add_option("--config", f->config_file,
-                  "TOML file with [frontend] and [train] tables; flags override it");
+  cmd->add_flag("--force", f->force,
+                "Start over when --out already holds a run (removes its checkpoints, metrics, "
+                "plots and audio)")
+      ->excludes(cmd->get_option("--resume"));
+  f->config_option =
+      cmd->add_option("--config", f->config_file,
+                      "TOML file with [frontend] and [train] tables; flags override it");
   cmd->add_option("--cache", f->cache, "Spectrogram cache folder (default ROOT/.audiogan-cache)");
   train_flag(cmd, f, "--arch", &TrainConfig::arch, "Architecture {seed, default}");
   cmd->get_option("--arch")->check(CLI::IsMember({"seed", "default"}));
-  train_flag(cmd, f, "--epochs", &TrainConfig::epochs, "Epochs in total, [1, inf)", true);
+  train_flag(cmd, f, "--epochs", &TrainConfig::epochs,
+             "Epochs in total, [0, inf); 0 = 200 (the seeds'), or no epoch limit when "
+             "--time-budget is set",
+             true);
   train_flag(cmd, f, "--max-steps", &TrainConfig::max_steps,
              "Stop after this many steps in total (checkpointed); 0 = no limit", true);
   train_flag(cmd, f, "--batch", &TrainConfig::batch, "Batch size, [1, 4096]");
   train_flag(cmd, f, "--width", &TrainConfig::width, "Channel width; 0 = the arch's default");
   train_flag(cmd, f, "--latent", &TrainConfig::latent, "Latent vector size");
-  cmd->add_option("--lr", f->lr, "Adam learning rate of both nets (default 2e-4)");
+  f->lr_option = cmd->add_option("--lr", f->lr, "Adam learning rate of both nets, (0, 1)")
+                     ->capture_default_str();
   train_flag(cmd, f, "--lr-g", &TrainConfig::lr_g, "Adam learning rate of G, (0, 1)");
   train_flag(cmd, f, "--lr-d", &TrainConfig::lr_d, "Adam learning rate of D, (0, 1)");
   train_flag(cmd, f, "--beta1", &TrainConfig::beta1, "Adam beta1, [0, 1)");
   train_flag(cmd, f, "--beta2", &TrainConfig::beta2, "Adam beta2, [0, 1)");
   train_flag(cmd, f, "--loss", &TrainConfig::loss,
-             "GAN loss {bce, hinge}; empty = bce for seed, hinge for default");
-  cmd->get_option("--loss")->check(CLI::IsMember({"", "bce", "hinge"}));
+             "GAN loss {bce, hinge, wgan-gp}; empty = bce for seed, hinge for default. wgan-gp "
+             "also makes learning rates and betas left at their defaults 1e-4 and (0, 0.9)");
+  cmd->get_option("--loss")->check(CLI::IsMember({"", "bce", "hinge", "wgan-gp"}));
+  train_flag(cmd, f, "--critic-steps", &TrainConfig::critic_steps,
+             "D updates per G update, [0, 100]; 0 = 5 for wgan-gp, else 1");
+  train_flag(cmd, f, "--gp-weight", &TrainConfig::gp_weight,
+             "wgan-gp: weight (lambda) of the gradient penalty, [0, 10000]");
+  train_flag(cmd, f, "--drift", &TrainConfig::drift,
+             "wgan-gp: weight of the drift term E[D(real)^2], [0, 1]; 0 = none (Karras et al. use "
+             "0.001)");
+  train_flag(cmd, f, "--attention", &TrainConfig::attention,
+             "Self-attention (SAGAN) in G and D at the stages this many mel rows high, a comma "
+             "list (e.g. 32 = n_mels/4 with 128 mels); empty = none");
   train_flag(cmd, f, "--mode-seeking", &TrainConfig::mode_seeking,
              "Weight of the mode-seeking term in G's loss (MSGAN), [0, 100]; < 0 = the arch's "
              "default (0 for seed, 1 for default)");
@@ -276,6 +367,22 @@ void add_train_command(CLI::App& app) {
              "EMA decay of G's weights for sampling, [0, 1); 0 disables");
   train_flag(cmd, f, "--time-budget", &TrainConfig::time_budget_s,
              "Stop (checkpointed) after this many seconds; 0 = none", true);
+  train_flag(cmd, f, "--max-bad-steps", &TrainConfig::max_bad_steps,
+             "Stop with an error after this many steps in a row with a NaN/Inf loss or gradient "
+             "(each is skipped), [1, 1000000]",
+             true);
+  train_flag(cmd, f, "--accumulate", &TrainConfig::accumulate,
+             "Micro-batches of --batch per optimiser step (gradient accumulation), [1, 1024]; "
+             "K on one process makes the update K torchrun processes make",
+             true);
+  train_flag(cmd, f, "--dist-backend", &TrainConfig::dist_backend,
+             "Under torchrun: collectives {auto, gloo, nccl}; auto = nccl on CUDA, else gloo",
+             true);
+  cmd->get_option("--dist-backend")->check(CLI::IsMember({"auto", "gloo", "nccl"}));
+  train_flag(cmd, f, "--dist-timeout", &TrainConfig::dist_timeout_s,
+             "Under torchrun: seconds a collective waits for the other ranks before the run "
+             "fails naming the rank, (0, inf)",
+             true);
   add_frontend_flags(*cmd, f->staged.frontend, kFramesFitHelp);
   frontend_override(cmd, f, "--sample-rate", &FrontendConfig::sample_rate);
   frontend_override(cmd, f, "--n-fft", &FrontendConfig::n_fft);

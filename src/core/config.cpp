@@ -1,91 +1,23 @@
 // TOML reading/writing and validation of the configuration structs.
 #include "core/config.h"
 
-#include <toml++/toml.h>
 #include <fstream>
 #include <sstream>
 
+#include "core/config_toml.h"
 #include "core/error.h"
 
 namespace audiogan {
 namespace {
 
+using config_toml::render_line;
+using config_toml::str;
+using config_toml::to_table;
+using config_toml::visit_frontend;
+
 void require(bool condition, const std::string& flag, const std::string& expected,
              const std::string& found) {
-  if (!condition) {
-    throw ConfigError("config: --" + flag + " expected " + expected + ", got " + found);
-  }
-}
-
-template <typename T>
-std::string str(const T& value) {
-  std::ostringstream out;
-  out << value;
-  return out.str();
-}
-
-// Reads every key of one table into the struct; a key the struct does not have is an error,
-// so a typo in a config file is never silently ignored.
-class TableReader {
- public:
-  TableReader(const toml::table* table, std::string name, std::string origin)
-      : table_(table), name_(std::move(name)), origin_(std::move(origin)) {}
-
-  template <typename T>
-  void read(const char* key, T& field) {
-    if (!table_) return;
-    seen_.push_back(key);
-    const toml::node* node = table_->get(key);
-    if (!node) return;
-    if constexpr (std::is_same_v<T, std::string>) {
-      auto value = node->value<std::string>();
-      if (!value) fail(key, "a string");
-      field = *value;
-    } else if constexpr (std::is_same_v<T, double>) {
-      auto value = node->value<double>();
-      if (!value) fail(key, "a number");
-      field = *value;
-    } else {
-      auto value = node->value<int64_t>();
-      if (!value) fail(key, "an integer");
-      field = static_cast<T>(*value);
-    }
-  }
-
-  void reject_unknown() const {
-    if (!table_) return;
-    for (const auto& [key, node] : *table_) {
-      bool known = false;
-      for (const auto& name : seen_) known = known || key.str() == name;
-      if (!known) {
-        throw ConfigError("config: " + origin_ + ": unknown key '" + std::string(key.str()) +
-                          "' in [" + name_ + "]");
-      }
-    }
-  }
-
- private:
-  [[noreturn]] void fail(const char* key, const char* expected) const {
-    throw ConfigError("config: " + origin_ + ": [" + name_ + "] " + key + " expected " + expected);
-  }
-  const toml::table* table_;
-  std::string name_;
-  std::string origin_;
-  std::vector<std::string> seen_;
-};
-
-template <typename Visitor>
-void visit_frontend(FrontendConfig& c, Visitor&& visit) {
-  visit("sample_rate", c.sample_rate);
-  visit("n_fft", c.n_fft);
-  visit("win_length", c.win_length);
-  visit("hop_length", c.hop_length);
-  visit("n_mels", c.n_mels);
-  visit("f_min", c.f_min);
-  visit("f_max", c.f_max);
-  visit("mel_scale", c.mel_scale);
-  visit("mel_norm", c.mel_norm);
-  visit("frames", c.frames);
+  config_toml::require(condition, "config", flag, expected, found);
 }
 
 template <typename Visitor>
@@ -101,6 +33,10 @@ void visit_train(TrainConfig& c, Visitor&& visit) {
   visit("beta1", c.beta1);
   visit("beta2", c.beta2);
   visit("loss", c.loss);
+  visit("critic_steps", c.critic_steps);
+  visit("gp_weight", c.gp_weight);
+  visit("drift", c.drift);
+  visit("attention", c.attention);
   visit("mode_seeking", c.mode_seeking);
   visit("augment", c.augment);
   visit("balance", c.balance);
@@ -113,31 +49,10 @@ void visit_train(TrainConfig& c, Visitor&& visit) {
   visit("eval_every", c.eval_every);
   visit("ema_decay", c.ema_decay);
   visit("time_budget_s", c.time_budget_s);
-}
-
-template <typename Struct, typename VisitAll>
-std::string render_line(Struct copy, VisitAll visit_all) {
-  std::ostringstream out;
-  bool first = true;
-  visit_all(copy, [&](const char* key, const auto& value) {
-    out << (first ? "" : " ") << key << "=" << value;
-    first = false;
-  });
-  return out.str();
-}
-
-template <typename Struct, typename VisitAll>
-toml::table to_table(Struct copy, VisitAll visit_all) {
-  toml::table table;
-  visit_all(copy, [&](const char* key, const auto& value) {
-    using T = std::decay_t<decltype(value)>;
-    if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, double>) {
-      table.insert(key, value);
-    } else {
-      table.insert(key, static_cast<int64_t>(value));
-    }
-  });
-  return table;
+  visit("max_bad_steps", c.max_bad_steps);
+  visit("accumulate", c.accumulate);
+  visit("dist_backend", c.dist_backend);
+  visit("dist_timeout_s", c.dist_timeout_s);
 }
 
 }  // namespace
@@ -165,7 +80,7 @@ std::string FrontendConfig::to_string() const {
 
 void TrainConfig::validate() const {
   require(arch == "seed" || arch == "default", "arch", "{seed, default}", arch);
-  require(epochs >= 1, "epochs", ">= 1", str(epochs));
+  require(epochs >= 0, "epochs", ">= 0 (0 = 200, or no limit with --time-budget)", str(epochs));
   require(max_steps >= 0, "max-steps", ">= 0", str(max_steps));
   require(batch >= 1 && batch <= 4096, "batch", "[1, 4096]", str(batch));
   require(width >= 0 && width <= 1024, "width", "[0, 1024]", str(width));
@@ -174,7 +89,12 @@ void TrainConfig::validate() const {
   require(lr_d > 0 && lr_d < 1, "lr-d", "(0, 1)", str(lr_d));
   require(beta1 >= 0 && beta1 < 1, "beta1", "[0, 1)", str(beta1));
   require(beta2 >= 0 && beta2 < 1, "beta2", "[0, 1)", str(beta2));
-  require(loss.empty() || loss == "bce" || loss == "hinge", "loss", "{bce, hinge}", loss);
+  require(loss.empty() || loss == "bce" || loss == "hinge" || loss == "wgan-gp", "loss",
+          "{bce, hinge, wgan-gp}", loss);
+  require(critic_steps >= 0 && critic_steps <= 100, "critic-steps", "[0, 100]", str(critic_steps));
+  require(gp_weight >= 0 && gp_weight <= 1e4, "gp-weight", "[0, 10000]", str(gp_weight));
+  require(drift >= 0 && drift <= 1, "drift", "[0, 1]", str(drift));
+  attention_rows();  // throws on a malformed list
   require(mode_seeking < 0 || mode_seeking <= 100, "mode-seeking", "[0, 100] or < 0 (arch default)",
           str(mode_seeking));
   require(balance == "none" || balance == "classes", "balance", "{none, classes}", balance);
@@ -188,6 +108,12 @@ void TrainConfig::validate() const {
   require(eval_every >= 0, "eval-every", ">= 0", str(eval_every));
   require(ema_decay >= 0 && ema_decay < 1, "ema", "[0, 1)", str(ema_decay));
   require(time_budget_s >= 0, "time-budget", ">= 0 s", str(time_budget_s));
+  require(max_bad_steps >= 1 && max_bad_steps <= 1000000, "max-bad-steps", "[1, 1000000]",
+          str(max_bad_steps));
+  require(accumulate >= 1 && accumulate <= 1024, "accumulate", "[1, 1024]", str(accumulate));
+  require(dist_backend == "auto" || dist_backend == "gloo" || dist_backend == "nccl",
+          "dist-backend", "{auto, gloo, nccl}", dist_backend);
+  require(dist_timeout_s > 0, "dist-timeout", "> 0 s", str(dist_timeout_s));
 }
 
 std::string TrainConfig::to_string() const {
@@ -196,6 +122,46 @@ std::string TrainConfig::to_string() const {
 
 // Mode-seeking weight of --arch default (docs/design.md, docs/EXPERIMENTS.md).
 constexpr double kDefaultModeSeeking = 1.0;
+
+int TrainConfig::resolved_epochs() const {
+  if (epochs > 0) return epochs;
+  return time_budget_s > 0 ? 0 : kDefaultEpochs;
+}
+
+int TrainConfig::resolved_critic_steps() const {
+  if (critic_steps > 0) return critic_steps;
+  return loss == "wgan-gp" ? 5 : 1;
+}
+
+std::vector<int> TrainConfig::attention_rows() const {
+  std::vector<int> rows;
+  require(attention.empty() || attention.back() != ',', "attention",
+          "a comma list of stage heights in mel rows (e.g. 32 or 32,64)", "'" + attention + "'");
+  std::stringstream in(attention);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    size_t used = 0;
+    int value = 0;
+    try {
+      value = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    require(used == item.size() && !item.empty() && value >= 1, "attention",
+            "a comma list of stage heights in mel rows (e.g. 32 or 32,64)", "'" + attention + "'");
+    rows.push_back(value);
+  }
+  return rows;
+}
+
+void TrainConfig::apply_loss_defaults() {
+  if (loss != "wgan-gp") return;
+  const TrainConfig defaults;
+  if (lr_g == defaults.lr_g) lr_g = 1e-4;
+  if (lr_d == defaults.lr_d) lr_d = 1e-4;
+  if (beta1 == defaults.beta1) beta1 = 0.0;
+  if (beta2 == defaults.beta2) beta2 = 0.9;
+}
 
 double TrainConfig::resolved_mode_seeking() const {
   if (mode_seeking >= 0) return mode_seeking;
@@ -228,37 +194,18 @@ std::string Config::to_toml() const {
 }
 
 Config Config::from_toml_string(const std::string& text, const std::string& origin) {
-  toml::table root;
-  try {
-    root = toml::parse(text, origin);
-  } catch (const toml::parse_error& error) {
-    std::ostringstream message;
-    message << "config: " << origin << ": " << error.description() << " at line "
-            << error.source().begin.line;
-    throw ConfigError(message.str());
-  }
-  for (const auto& [key, node] : root) {
-    if (key.str() != "frontend" && key.str() != "train") {
-      throw ConfigError("config: " + origin + ": unknown table [" + std::string(key.str()) +
-                        "], expected [frontend] or [train]");
-    }
-  }
+  const toml::table root = config_toml::parse(text, origin, "config");
+  config_toml::check_tables(root, {"frontend", "train"}, origin, "config");
   Config config;
-  TableReader frontend(root["frontend"].as_table(), "frontend", origin);
-  visit_frontend(config.frontend, [&](const char* k, auto& v) { frontend.read(k, v); });
-  frontend.reject_unknown();
-  TableReader train(root["train"].as_table(), "train", origin);
-  visit_train(config.train, [&](const char* k, auto& v) { train.read(k, v); });
-  train.reject_unknown();
+  config_toml::read_table(root, "frontend", origin, "config", config.frontend,
+                          [](auto& c, auto&& v) { visit_frontend(c, v); });
+  config_toml::read_table(root, "train", origin, "config", config.train,
+                          [](auto& c, auto&& v) { visit_train(c, v); });
   return config;
 }
 
 Config Config::from_toml_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError("config: cannot read " + path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return from_toml_string(buffer.str(), path);
+  return from_toml_string(config_toml::read_file(path, "config"), path);
 }
 
 void Config::save(const std::string& path) const {

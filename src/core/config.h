@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace audiogan {
 
@@ -27,19 +28,33 @@ struct FrontendConfig {
   std::string to_string() const;
 };
 
+// The seeds' epoch count, the limit of a run without a time budget or --epochs.
+constexpr int kDefaultEpochs = 200;
+
 // GAN training. Defaults are the seeds' hyperparameters where the seeds name one.
 struct TrainConfig {
   std::string arch = "default";  // {seed, default}
-  int epochs = 200;              // [1, inf)
-  int64_t max_steps = 0;         // stop after this many steps in total; 0 = no limit
-  int batch = 32;                // [1, inf)
-  int width = 0;                 // channel width multiplier; 0 = the arch's own default
-  int latent = 100;              // latent vector size
-  double lr_g = 2e-4;            // Adam learning rate of G
-  double lr_d = 2e-4;            // Adam learning rate of D
+  // Epochs in total, [0, inf); 0 = kDefaultEpochs (the seeds' 200) without a time budget and no
+  // epoch limit with one, so a time-budgeted run is not cut short by an epoch count it never
+  // asked for (see resolved_epochs).
+  int epochs = 0;
+  int64_t max_steps = 0;  // stop after this many steps in total; 0 = no limit
+  int batch = 32;         // [1, inf)
+  int width = 0;          // channel width multiplier; 0 = the arch's own default
+  int latent = 100;       // latent vector size
+  double lr_g = 2e-4;     // Adam learning rate of G
+  double lr_d = 2e-4;     // Adam learning rate of D
   double beta1 = 0.5;
   double beta2 = 0.999;
-  std::string loss = "";  // {bce, hinge}; empty = the arch's own default
+  std::string loss = "";  // {bce, hinge, wgan-gp}; empty = the arch's own default
+  // D updates per G update, [0, 100]; 0 = the loss's default: 5 for wgan-gp (Gulrajani et al.),
+  // else 1 (see resolved_critic_steps).
+  int critic_steps = 0;
+  double gp_weight = 10.0;  // wgan-gp: lambda of the gradient penalty, [0, 1e4]
+  double drift = 0.0;       // wgan-gp: weight of the drift term E[D(real)^2] (Karras et al.)
+  // Stage heights (mel rows) that get a SAGAN self-attention block in G and D, as a comma list
+  // ("32" or "32,64"); empty = none (model/attention.h).
+  std::string attention = "";
   // Weight of the mode-seeking term in G's loss (Mao et al. 2019); < 0 = the arch's own
   // default (see resolved_mode_seeking).
   double mode_seeking = -1;
@@ -59,11 +74,27 @@ struct TrainConfig {
   int eval_every = 0;            // run a quick evaluation every K epochs; 0 = never
   double ema_decay = 0.999;      // EMA of G's weights used for sampling; 0 disables
   double time_budget_s = 0;      // stop (and checkpoint) after this much wall time; 0 = none
+  // Stop with an error after this many steps in a row whose loss or gradients were NaN or Inf
+  // (each one is skipped, so the weights stay those of the last good step), [1, 1000000].
+  int max_bad_steps = 20;
+  // Data-parallel training (docs/training.md): --batch is per process and per micro-batch; an
+  // update averages the gradients of accumulate micro-batches on each of WORLD_SIZE processes.
+  int accumulate = 1;                 // micro-batches per optimiser step, [1, 1024]
+  std::string dist_backend = "auto";  // {auto, gloo, nccl}; auto = nccl on CUDA, else gloo
+  double dist_timeout_s = 300;        // a collective waits this long for the other ranks, (0, inf)
 
   void validate() const;
   std::string to_string() const;
   // mode_seeking with "the arch's default" resolved: 0 for seed (the seeds have no such term).
   double resolved_mode_seeking() const;
+  // epochs with 0 resolved: kDefaultEpochs without a time budget, else 0 (= no limit).
+  int resolved_epochs() const;
+  int resolved_critic_steps() const;
+  // attention parsed: "32,64" -> {32, 64}; throws ConfigError naming --attention.
+  std::vector<int> attention_rows() const;
+  // For loss "wgan-gp": the learning rates and betas still at their defaults become the WGAN-GP
+  // paper's (Adam lr 1e-4, betas (0, 0.9)); values set to anything else are kept.
+  void apply_loss_defaults();
   // augment with "auto" resolved for a training split of `train_clips` clips: "none" for seed;
   // for default, "translation,cutout" below kAugmentBelowClips clips, where D memorises the
   // data within the budget, else "none" (docs/design.md).

@@ -26,8 +26,23 @@ class ConfigError : public Error {
   int exit_code() const override { return 2; }
 };
 
+// Training cannot go on (e.g. its losses stayed NaN): the message says why and where the last
+// good checkpoint is.
+class TrainingError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Input data is not what was expected (layout, content, a checkpoint that does not match).
 class DataError : public Error {
+ public:
+  using Error::Error;
+};
+
+// Data-parallel training failed between processes: a rank died, hung past --dist-timeout, or
+// the rendezvous (MASTER_ADDR:MASTER_PORT) could not be reached. The message names the rank
+// reporting it, the operation and, where known, the peer.
+class DistError : public Error {
  public:
   using Error::Error;
 };

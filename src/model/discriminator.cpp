@@ -26,6 +26,7 @@ Discriminator::Discriminator(const ModelSpec& spec)
   }
   auto u = torch::randn({spec_.num_classes});
   class_embed_u_ = register_buffer("class_embed_u", u / (u.norm() + 1e-12));
+  attention_.build(*this, spec_, /*spectral_norm=*/true);
   if (spec_.channels_last) convert_to_channels_last(*this);
 }
 
@@ -42,6 +43,7 @@ torch::Tensor Discriminator::forward(const torch::Tensor& x, const torch::Tensor
       h = refines_[i - 1]->forward(h);
       torch::leaky_relu_(h, 0.2);
     }
+    h = attention_(h);  // at this stage's height, if --attention names it
   }
   // Sum pooling over time and frequency (as SNGAN/BigGAN): phi [B, 8w], in float32 so the
   // projection's sum over channels does not lose precision under bf16 autocast.

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace audiogan {
 
@@ -16,6 +17,9 @@ struct ModelSpec {
   // --arch default only: keep activations channels-last (NHWC), the layout oneDNN convolves
   // fastest on CPU. Inputs and outputs keep the caller's layout either way.
   bool channels_last = true;
+  // Mel-row heights of the stages that get a self-attention block, in G and in D
+  // (model/attention.h); empty = none.
+  std::vector<int> attention;
 };
 
 // z [B, latent] float, labels [B] int64 -> spectrograms [B, 1, n_mels, frames] in the normalised

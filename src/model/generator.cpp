@@ -21,6 +21,7 @@ Generator::Generator(const ModelSpec& spec) : spec_(resolve_spec(spec, default_w
     ups_.push_back(register_module("up" + std::to_string(i + 1),
                                    SubPixelUpsample(channels[i], channels[i + 1])));
   }
+  attention_.build(*this, spec_, /*spectral_norm=*/false);
   if (spec_.channels_last) convert_to_channels_last(*this);
 }
 
@@ -30,6 +31,7 @@ torch::Tensor Generator::forward(const torch::Tensor& z, const torch::Tensor& la
   auto x = fc_->forward(input).view({-1, 8 * spec_.width, h0_, w0_});  // [B, 8w, n/16, f/16]
   if (spec_.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
   for (size_t i = 0; i < ups_.size(); ++i) {
+    x = attention_(x);  // at the stage of x's height, if --attention names it
     x = norms_[i]->forward(x, labels);
     torch::relu_(x);          // in place, as in the discriminator
     x = ups_[i]->forward(x);  // [B, c_{i+1}, 2H, 2W]; the last is [B, 1, n, f]
@@ -42,7 +44,8 @@ torch::Tensor Generator::forward(const torch::Tensor& z, const torch::Tensor& la
 void Generator::pretty_print(std::ostream& stream) const {
   stream << "audiogan::Generator(classes=" << spec_.num_classes << ", latent=" << spec_.latent
          << ", width=" << spec_.width << ", " << spec_.n_mels << "x" << spec_.frames
-         << ", sub-pixel upsampling, conditional BN" << (spec_.channels_last ? ", NHWC" : "")
+         << ", sub-pixel upsampling, conditional BN"
+         << (attention_.empty() ? "" : ", self-attention") << (spec_.channels_last ? ", NHWC" : "")
          << ")";
 }
 

@@ -2,6 +2,7 @@
 // norm in every block, sub-pixel convolution upsampling (no ConvTranspose2d), tanh output.
 #pragma once
 
+#include "model/attention.h"
 #include "model/gan_models.h"
 #include "model/layers.h"
 
@@ -24,6 +25,7 @@ class Generator : public GeneratorBase {
   torch::nn::Linear fc_{nullptr};
   std::vector<ConditionalBatchNorm2d> norms_;  // before each upsampling
   std::vector<SubPixelUpsample> ups_;
+  StageAttention attention_;  // --attention blocks, by stage height
 };
 
 }  // namespace audiogan

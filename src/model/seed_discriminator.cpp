@@ -23,19 +23,21 @@ SeedDiscriminator::SeedDiscriminator(const ModelSpec& spec)
   conv4_ = register_module("conv4", down(4 * w, 8 * w));
   out_ = register_module(
       "out", torch::nn::Conv2d(torch::nn::Conv2dOptions(8 * w, 1, 4).stride(1).padding(1)));
+  attention_.build(*this, spec_, /*spectral_norm=*/false);  // the seed D has no spectral norm
 }
 
 torch::Tensor SeedDiscriminator::forward(const torch::Tensor& x, const torch::Tensor& labels) {
   check_spectrograms("SeedDiscriminator", x, labels, spec_);
   const auto map = label_map_->forward(labels)
                        .view({-1, 1, spec_.n_mels, spec_.frames})
-                       .to(x.scalar_type());             // [B, 1, n, f]
-  auto h = torch::cat({x, map}, 1);                      // [B, 2, n, f]
-  h = torch::leaky_relu(conv1_->forward(h), 0.2);        // [B, w, n/2, f/2]
-  h = torch::leaky_relu(conv2_->forward(h), 0.2);        // [B, 2w, n/4, f/4]
-  h = torch::leaky_relu(conv3_->forward(h), 0.2);        // [B, 4w, n/8, f/8]
-  h = torch::leaky_relu(conv4_->forward(h), 0.2);        // [B, 8w, n/16, f/16]
-  return out_->forward(h).flatten(1).to(torch::kFloat);  // [B, P]
+                       .to(x.scalar_type());  // [B, 1, n, f]
+  auto h = torch::cat({x, map}, 1);           // [B, 2, n, f]
+  // attention_ is the identity at every stage --attention does not name.
+  h = attention_(torch::leaky_relu(conv1_->forward(h), 0.2));  // [B, w, n/2, f/2]
+  h = attention_(torch::leaky_relu(conv2_->forward(h), 0.2));  // [B, 2w, n/4, f/4]
+  h = attention_(torch::leaky_relu(conv3_->forward(h), 0.2));  // [B, 4w, n/8, f/8]
+  h = attention_(torch::leaky_relu(conv4_->forward(h), 0.2));  // [B, 8w, n/16, f/16]
+  return out_->forward(h).flatten(1).to(torch::kFloat);        // [B, P]
 }
 
 void SeedDiscriminator::pretty_print(std::ostream& stream) const {

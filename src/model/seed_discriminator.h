@@ -2,6 +2,7 @@
 // label map, strided convolutions with LeakyReLU(0.2), and a PatchGAN map of logits.
 #pragma once
 
+#include "model/attention.h"
 #include "model/gan_models.h"
 
 namespace audiogan {
@@ -20,6 +21,7 @@ class SeedDiscriminator : public DiscriminatorBase {
   torch::nn::Embedding label_map_{nullptr};  // [num_classes, n_mels * frames]
   torch::nn::Conv2d conv1_{nullptr}, conv2_{nullptr}, conv3_{nullptr}, conv4_{nullptr},
       out_{nullptr};
+  StageAttention attention_;  // --attention blocks (not in the seeds), by stage height
 };
 
 }  // namespace audiogan

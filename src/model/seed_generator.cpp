@@ -26,17 +26,19 @@ SeedGenerator::SeedGenerator(const ModelSpec& spec)
   up3_ = register_module("up3", up(2 * w, w));
   bn3_ = register_module("bn3", torch::nn::BatchNorm2d(w));
   up4_ = register_module("up4", up(w, 1));
+  attention_.build(*this, spec_, /*spectral_norm=*/false);
 }
 
 torch::Tensor SeedGenerator::forward(const torch::Tensor& z, const torch::Tensor& labels) {
   check_inputs("SeedGenerator", z, labels, spec_);
   const auto one_hot = torch::one_hot(labels, spec_.num_classes).to(z.scalar_type());  // [B, C]
   auto x = fc_->forward(torch::cat({z, one_hot}, 1));  // [B, 8w*h0*w0]
-  x = x.view({-1, 8 * spec_.width, h0_, w0_});         // [B, 8w, n/16, f/16]
-  x = torch::relu(bn1_->forward(up1_->forward(x)));    // [B, 4w, n/8, f/8]
-  x = torch::relu(bn2_->forward(up2_->forward(x)));    // [B, 2w, n/4, f/4]
-  x = torch::relu(bn3_->forward(up3_->forward(x)));    // [B, w, n/2, f/2]
-  return torch::tanh(up4_->forward(x));                // [B, 1, n, f]
+  // attention_ is the identity at every stage --attention does not name.
+  x = attention_(x.view({-1, 8 * spec_.width, h0_, w0_}));       // [B, 8w, n/16, f/16]
+  x = attention_(torch::relu(bn1_->forward(up1_->forward(x))));  // [B, 4w, n/8, f/8]
+  x = attention_(torch::relu(bn2_->forward(up2_->forward(x))));  // [B, 2w, n/4, f/4]
+  x = attention_(torch::relu(bn3_->forward(up3_->forward(x))));  // [B, w, n/2, f/2]
+  return torch::tanh(up4_->forward(x));                          // [B, 1, n, f]
 }
 
 void SeedGenerator::pretty_print(std::ostream& stream) const {

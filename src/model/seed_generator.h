@@ -2,6 +2,7 @@
 // transposed convolutions, as in the original Python script (tanh output; see docs/design.md).
 #pragma once
 
+#include "model/attention.h"
 #include "model/gan_models.h"
 
 namespace audiogan {
@@ -20,6 +21,7 @@ class SeedGenerator : public GeneratorBase {
   torch::nn::Linear fc_{nullptr};
   torch::nn::ConvTranspose2d up1_{nullptr}, up2_{nullptr}, up3_{nullptr}, up4_{nullptr};
   torch::nn::BatchNorm2d bn1_{nullptr}, bn2_{nullptr}, bn3_{nullptr};
+  StageAttention attention_;  // --attention blocks (not in the seeds), by stage height
 };
 
 }  // namespace audiogan

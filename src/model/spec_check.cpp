@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "model/attention.h"
 
 namespace audiogan {
 
@@ -47,6 +48,7 @@ ModelSpec resolve_spec(const ModelSpec& spec, int default_width) {
   if (out.frames < 16 || out.frames % 16 != 0)
     fail("--frames must be a positive multiple of 16 (the models halve it 4 times), got " +
          std::to_string(out.frames));
+  check_attention_rows(out);
   return out;
 }
 

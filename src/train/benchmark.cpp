@@ -9,6 +9,7 @@
 #include <random>
 
 #include "audio/audio_file.h"
+#include "core/config.h"
 #include "core/error.h"
 #include "dsp/vocoder.h"
 #include "train/gan_step.h"
@@ -83,6 +84,7 @@ void BenchOptions::validate() const {
     }
   }
   for (const auto& amp : amps) precision_for(amp);
+  parse_gan_loss(loss);
   auto at_least = [](int value, int low, const char* flag) {
     if (value < low) {
       throw ConfigError(std::string("bench: ") + flag + " must be >= " + std::to_string(low) +
@@ -132,7 +134,7 @@ GanNets bench_nets(const ModelSpec& spec) {
 }  // namespace
 
 StepTiming time_training_step(const ModelSpec& spec, int batch, const std::string& amp, int warmup,
-                              int steps) {
+                              int steps, GanLoss loss) {
   const Precision precision = precision_for(amp);
   GanNets nets = bench_nets(spec);
   const auto real = torch::rand({batch, 1, spec.n_mels, spec.frames}) * 2 - 1;  // [B,1,M,F]
@@ -142,10 +144,11 @@ StepTiming time_training_step(const ModelSpec& spec, int batch, const std::strin
   timing.spec = spec;
   timing.batch = batch;
   timing.amp = amp;
+  timing.loss = loss;
   for (int i = 0; i < warmup + steps; ++i) {
     const auto z = torch::randn({batch, spec.latent});  // [B, latent]
     const auto start = Clock::now();
-    gan_step(nets, GanLoss::Bce, precision, real, labels, z);  // ends in .item(): synchronous
+    gan_step(nets, loss, precision, real, labels, z);  // ends in .item(): synchronous
     const double seconds = seconds_since(start);
     if (i >= warmup) timing.step_seconds.push_back(seconds);
   }
@@ -260,8 +263,12 @@ BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& prog
     spec.num_classes = options.num_classes;
     spec.n_mels = options.n_mels;
     spec.frames = batch_frames;
+    TrainConfig attention;
+    attention.attention = options.attention;
+    spec.attention = attention.attention_rows();
     return spec;
   };
+  const GanLoss loss = parse_gan_loss(options.loss);
 
   BenchReport report;
   report.threads = at::get_num_threads();
@@ -270,11 +277,12 @@ BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& prog
     report.peak = measure_matmul_peak(options.peak_n, /*repeats=*/3);
     for (const auto& arch : options.archs) {
       for (const auto& amp : options.amps) {
-        say("training step: " + arch + " " + amp + ", batch " + std::to_string(options.batch) +
-            ", " + std::to_string(options.warmup) + " warm-up + " + std::to_string(options.steps) +
-            " timed steps");
+        say("training step: " + arch + " " + amp + ", loss " + options.loss +
+            (options.attention.empty() ? "" : ", attention " + options.attention) + ", batch " +
+            std::to_string(options.batch) + ", " + std::to_string(options.warmup) + " warm-up + " +
+            std::to_string(options.steps) + " timed steps");
         report.steps.push_back(time_training_step(spec_for(arch, options.frames), options.batch,
-                                                  amp, options.warmup, options.steps));
+                                                  amp, options.warmup, options.steps, loss));
       }
     }
   }
@@ -282,8 +290,8 @@ BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& prog
     auto point = [&](const std::string& arch, const std::string& amp, int batch, int frames) {
       say("sweep: " + arch + " " + amp + ", batch " + std::to_string(batch) + ", frames " +
           std::to_string(frames));
-      const auto t =
-          time_training_step(spec_for(arch, frames), batch, amp, /*warmup=*/1, options.sweep_steps);
+      const auto t = time_training_step(spec_for(arch, frames), batch, amp, /*warmup=*/1,
+                                        options.sweep_steps, loss);
       report.sweep.push_back({arch, amp, batch, frames, t.seconds_per_step, t.samples_per_second,
                               t.seconds_per_step / batch});
     };

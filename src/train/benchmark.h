@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/gan_models.h"
+#include "train/losses.h"
 #include "train/op_profile.h"
 
 namespace audiogan {
@@ -18,7 +19,8 @@ namespace audiogan {
 struct StepTiming {
   ModelSpec spec;
   int batch = 0;
-  std::string amp = "off";           // {off, bf16}
+  std::string amp = "off";  // {off, bf16}
+  GanLoss loss = GanLoss::Bce;
   std::vector<double> step_seconds;  // every timed step, in order
   double seconds_per_step = 0;       // median of step_seconds
   double samples_per_second = 0;     // batch / seconds_per_step
@@ -26,11 +28,13 @@ struct StepTiming {
   double gflops_per_second = 0;      // flops_per_step / seconds_per_step / 1e9
 };
 
-// Runs gan_step (BCE loss, Adam lr 2e-4 betas 0.5/0.999 as the seeds) on uniform random "real"
-// spectrograms [batch, 1, n_mels, frames] in [-1, 1] with random labels; a fresh latent batch per
-// step. amp is "off" or "bf16" (CPU autocast). Throws ConfigError for a bad shape or amp.
+// Runs gan_step (BCE loss unless `loss` says otherwise, Adam lr 2e-4 betas 0.5/0.999 as the
+// seeds) on uniform random "real" spectrograms [batch, 1, n_mels, frames] in [-1, 1] with random
+// labels; a fresh latent batch per step. amp is "off" or "bf16" (CPU autocast). Every timed step
+// updates G and D; under WganGp it includes the gradient penalty, so it times the full step
+// and not the cheaper critic-only steps between. Throws ConfigError for a bad shape or amp.
 StepTiming time_training_step(const ModelSpec& spec, int batch, const std::string& amp, int warmup,
-                              int steps);
+                              int steps, GanLoss loss = GanLoss::Bce);
 
 // The same step as time_training_step, `steps` times after `warmup`, under profile_operators:
 // where the time goes, operator by operator (forward and autograd backward nodes).
@@ -67,15 +71,17 @@ GenerationTiming time_generation(const ModelSpec& spec, int batch, int iteration
 struct BenchOptions {
   std::vector<std::string> archs{"seed", "default"};  // each of {seed, default}
   std::vector<std::string> amps{"off", "bf16"};       // each of {off, bf16}
-  int width = 0;                                      // 0 = each arch's default width
-  int batch = 32;                                     // [1, inf)
-  int n_mels = 128;                                   // divisible by 16
-  int frames = 512;                                   // divisible by 16
-  int num_classes = 10;                               // [1, inf)
-  int steps = 3;                                      // timed steps, [1, inf)
-  int warmup = 1;                                     // untimed steps first, [0, inf)
-  int peak_n = 2048;                                  // matmul size for the peak, [64, inf)
-  bool sweep = false;                                 // step time vs batch and vs frames
+  std::string loss = "bce";                           // {bce, hinge, wgan-gp}
+  std::string attention;  // stage heights with self-attention, as train's --attention
+  int width = 0;          // 0 = each arch's default width
+  int batch = 32;         // [1, inf)
+  int n_mels = 128;       // divisible by 16
+  int frames = 512;       // divisible by 16
+  int num_classes = 10;   // [1, inf)
+  int steps = 3;          // timed steps, [1, inf)
+  int warmup = 1;         // untimed steps first, [0, inf)
+  int peak_n = 2048;      // matmul size for the peak, [64, inf)
+  bool sweep = false;     // step time vs batch and vs frames
   std::vector<int> sweep_batches{8, 16, 32, 64};
   std::vector<int> sweep_frames{256, 512, 1024};
   int sweep_steps = 1;      // timed steps per sweep point

@@ -44,15 +44,38 @@ GradScalerState scaler_from(const nlohmann::json& j) {
   return s;
 }
 
-std::string read_whole_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("checkpoint: cannot read " + path + ": " + system_reason());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+}  // namespace
+
+std::string framed_file_bytes(const char (&magic)[16], const std::string& payload) {
+  std::string bytes(magic, sizeof(magic));
+  put_u64(bytes, payload.size());
+  put_u64(bytes, fnv1a64(payload.data(), payload.size()));
+  return bytes + payload;
 }
 
-}  // namespace
+std::string read_framed_file(const std::string& path, const char (&magic)[16],
+                             const std::string& component, const std::string& not_this_kind) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(component + ": cannot read " + path + ": " + system_reason());
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  std::string bytes = buffer.str();
+  if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), magic, sizeof(magic)) != 0) {
+    throw DataError(component + ": " + path + " " + not_this_kind);
+  }
+  const uint64_t size = get_u64(bytes.data() + 16);
+  const uint64_t checksum = get_u64(bytes.data() + 24);
+  const uint64_t have = bytes.size() - kHeaderSize;
+  if (have != size) {
+    throw DataError(component + ": " + path + " is truncated or damaged: the header announces " +
+                    std::to_string(size) + " bytes of data, the file holds " +
+                    std::to_string(have));
+  }
+  if (fnv1a64(bytes.data() + kHeaderSize, have) != checksum) {
+    throw DataError(component + ": " + path + " is corrupt: its checksum does not match its data");
+  }
+  return bytes.substr(kHeaderSize);
+}
 
 uint64_t fnv1a64(const char* data, size_t size) {
   uint64_t hash = 1469598103934665603ull;
@@ -102,6 +125,25 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   }
 }
 
+nlohmann::json spec_to_json(const ModelSpec& spec) {
+  return {{"arch", spec.arch},          {"num_classes", spec.num_classes}, {"latent", spec.latent},
+          {"width", spec.width},        {"n_mels", spec.n_mels},           {"frames", spec.frames},
+          {"attention", spec.attention}};
+}
+
+ModelSpec spec_from_json(const nlohmann::json& s) {
+  ModelSpec spec;
+  spec.arch = s.at("arch").get<std::string>();
+  spec.num_classes = s.at("num_classes").get<int>();
+  spec.latent = s.at("latent").get<int>();
+  spec.width = s.at("width").get<int>();
+  spec.n_mels = s.at("n_mels").get<int>();
+  spec.frames = s.at("frames").get<int>();
+  // Files from before --attention have no such key: no attention.
+  spec.attention = s.value("attention", std::vector<int>());
+  return spec;
+}
+
 nlohmann::json CheckpointMeta::to_json() const {
   return {{"format", "audiogan-checkpoint"},
           {"version", 1},
@@ -112,13 +154,7 @@ nlohmann::json CheckpointMeta::to_json() const {
           {"class_names", class_names},
           {"frontend", frontend},
           {"normalisation", {{"low", normalisation.low}, {"high", normalisation.high}}},
-          {"spec",
-           {{"arch", spec.arch},
-            {"num_classes", spec.num_classes},
-            {"latent", spec.latent},
-            {"width", spec.width},
-            {"n_mels", spec.n_mels},
-            {"frames", spec.frames}}},
+          {"spec", spec_to_json(spec)},
           {"has_ema", has_ema},
           {"data_root", data_root},
           {"cache_dir", cache_dir},
@@ -137,13 +173,7 @@ CheckpointMeta CheckpointMeta::from_json(const nlohmann::json& j, const std::str
     m.frontend = j.at("frontend").get<std::string>();
     m.normalisation.low = j.at("normalisation").at("low").get<double>();
     m.normalisation.high = j.at("normalisation").at("high").get<double>();
-    const auto& s = j.at("spec");
-    m.spec.arch = s.at("arch").get<std::string>();
-    m.spec.num_classes = s.at("num_classes").get<int>();
-    m.spec.latent = s.at("latent").get<int>();
-    m.spec.width = s.at("width").get<int>();
-    m.spec.n_mels = s.at("n_mels").get<int>();
-    m.spec.frames = s.at("frames").get<int>();
+    m.spec = spec_from_json(j.at("spec"));
     m.has_ema = j.value("has_ema", false);
     m.data_root = j.value("data_root", std::string());
     m.cache_dir = j.value("cache_dir", std::string());
@@ -183,11 +213,7 @@ void CheckpointWriter::commit(const std::vector<std::string>& paths, const Check
   state_->archive.write("metadata", c10::IValue(meta.to_json().dump()));
   std::ostringstream payload_stream;
   state_->archive.save_to(payload_stream);
-  const std::string payload = payload_stream.str();
-  std::string bytes(kMagic, sizeof(kMagic));
-  put_u64(bytes, payload.size());
-  put_u64(bytes, fnv1a64(payload.data(), payload.size()));
-  bytes += payload;
+  const std::string bytes = framed_file_bytes(kMagic, payload_stream.str());
   for (const auto& path : paths) write_file_atomically(path, bytes);
 }
 
@@ -200,25 +226,12 @@ struct CheckpointReader::State {
 CheckpointReader::CheckpointReader(const std::string& path, torch::Device device)
     : state_(std::make_unique<State>()) {
   state_->path = path;
-  const std::string bytes = read_whole_file(path);
-  if (bytes.size() < kHeaderSize || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
-    throw DataError("checkpoint: " + path +
-                    " is not an audiogan checkpoint (no AUDIOGAN-CKPT header); expected a file "
-                    "written by 'audiogan train', e.g. RUN_DIR/checkpoints/last.pt");
-  }
-  const uint64_t size = get_u64(bytes.data() + 16);
-  const uint64_t checksum = get_u64(bytes.data() + 24);
-  const uint64_t have = bytes.size() - kHeaderSize;
-  if (have != size) {
-    throw DataError("checkpoint: " + path + " is truncated or damaged: the header announces " +
-                    std::to_string(size) + " bytes of data, the file holds " +
-                    std::to_string(have));
-  }
-  if (fnv1a64(bytes.data() + kHeaderSize, have) != checksum) {
-    throw DataError("checkpoint: " + path + " is corrupt: its checksum does not match its data");
-  }
+  const std::string payload =
+      read_framed_file(path, kMagic, "checkpoint",
+                       "is not an audiogan checkpoint (no AUDIOGAN-CKPT header); expected a file "
+                       "written by 'audiogan train', e.g. RUN_DIR/checkpoints/last.pt");
   try {
-    state_->archive.load_from(bytes.data() + kHeaderSize, have, device);
+    state_->archive.load_from(payload.data(), payload.size(), device);
     c10::IValue metadata;
     state_->archive.read("metadata", metadata);
     state_->meta = CheckpointMeta::from_json(nlohmann::json::parse(metadata.toStringRef()), path);

@@ -20,6 +20,12 @@
 
 namespace audiogan {
 
+// A model spec as checkpoints and generator exports store it. spec_from_json reads files from
+// before a key existed with that key's default (no attention); throws nlohmann::json::exception
+// when a required key is missing.
+nlohmann::json spec_to_json(const ModelSpec& spec);
+ModelSpec spec_from_json(const nlohmann::json& json);
+
 struct CheckpointMeta {
   int64_t epoch = 0;           // the epoch in progress (0-based); == epochs done when batch = 0
   int64_t batch_in_epoch = 0;  // batches of `epoch` already trained
@@ -76,6 +82,15 @@ class CheckpointReader {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// The framing of every audiogan checkpoint file (GAN and vocoder): 16 bytes of magic naming its
+// kind, the payload's size and FNV-1a checksum (uint64 little-endian each), then the payload (a
+// LibTorch archive). A truncated or damaged file is caught before LibTorch parses it.
+std::string framed_file_bytes(const char (&magic)[16], const std::string& payload);
+// The verified payload of the framed file at `path`. Throws IoError (unreadable) or DataError
+// "<component>: <path> <not_this_kind>" (other magic), or naming truncation or corruption.
+std::string read_framed_file(const std::string& path, const char (&magic)[16],
+                             const std::string& component, const std::string& not_this_kind);
 
 // True when the file starts with the checkpoint magic (an export file does not).
 bool is_checkpoint_file(const std::string& path);

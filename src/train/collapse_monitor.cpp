@@ -85,9 +85,9 @@ CollapseReport check_collapse(const OutputStats& fake, const OutputStats& real, 
                               " in the data");
   }
   if (paints_over_silence(fake.active_frames, real.active_frames, t)) {
-    report.warnings.push_back("generated log-mels have no silence: " + percent(fake.active_frames) +
-                              " of frames active vs " + percent(real.active_frames) +
-                              " in the data");
+    report.warnings.push_back(
+        "generated log-mels have sound over the data's silences: " + percent(fake.active_frames) +
+        " of frames active vs " + percent(real.active_frames) + " in the data");
   }
   if (real.diversity > 0 && fake.diversity < t.min_diversity_ratio * real.diversity) {
     report.warnings.push_back(

@@ -50,13 +50,7 @@ void export_generator(const std::string& checkpoint_path, const std::string& out
       {"weights", meta.has_ema ? "ema" : "plain"},
       {"epoch", meta.epoch},
       {"step", meta.step},
-      {"spec",
-       {{"arch", meta.spec.arch},
-        {"num_classes", meta.spec.num_classes},
-        {"latent", meta.spec.latent},
-        {"width", meta.spec.width},
-        {"n_mels", meta.spec.n_mels},
-        {"frames", meta.spec.frames}}},
+      {"spec", spec_to_json(meta.spec)},
       {"methods",
        {{"forward",
          "(z [B, latent] float32 ~ N(0, 1), labels [B] int64) -> [B, 1, n_mels, "
@@ -95,13 +89,7 @@ ExportedGenerator load_exported_generator(const std::string& path, torch::Device
     if (meta.value("format", "") != "audiogan-generator") {
       throw DataError("export: " + path + " is not an audiogan generator export");
     }
-    const auto& s = meta.at("spec");
-    result.spec.arch = s.at("arch").get<std::string>();
-    result.spec.num_classes = s.at("num_classes").get<int>();
-    result.spec.latent = s.at("latent").get<int>();
-    result.spec.width = s.at("width").get<int>();
-    result.spec.n_mels = s.at("n_mels").get<int>();
-    result.spec.frames = s.at("frames").get<int>();
+    result.spec = spec_from_json(meta.at("spec"));
     result.class_names = meta.at("class_names").get<std::vector<std::string>>();
     result.frontend =
         Config::from_toml_string(meta.at("frontend_toml").get<std::string>(), path).frontend;

@@ -8,11 +8,20 @@ namespace audiogan {
 GanLoss parse_gan_loss(const std::string& name) {
   if (name == "bce") return GanLoss::Bce;
   if (name == "hinge") return GanLoss::Hinge;
-  throw ConfigError("train: --loss expected {bce, hinge}, got '" + name + "'");
+  if (name == "wgan-gp") return GanLoss::WganGp;
+  throw ConfigError("train: --loss expected {bce, hinge, wgan-gp}, got '" + name + "'");
 }
 
 std::string to_string(GanLoss loss) {
-  return loss == GanLoss::Bce ? "bce" : "hinge";
+  switch (loss) {
+    case GanLoss::Bce:
+      return "bce";
+    case GanLoss::Hinge:
+      return "hinge";
+    case GanLoss::WganGp:
+      return "wgan-gp";
+  }
+  return "";
 }
 
 torch::Tensor discriminator_loss(GanLoss loss, const torch::Tensor& real_logits,
@@ -24,6 +33,7 @@ torch::Tensor discriminator_loss(GanLoss loss, const torch::Tensor& real_logits,
     return torch::binary_cross_entropy_with_logits(real, torch::ones_like(real)) +
            torch::binary_cross_entropy_with_logits(fake, torch::zeros_like(fake));
   }
+  if (loss == GanLoss::WganGp) return fake.mean() - real.mean();
   return torch::relu(1.0 - real).mean() + torch::relu(1.0 + fake).mean();
 }
 

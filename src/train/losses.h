@@ -8,9 +8,12 @@ namespace audiogan {
 enum class GanLoss {
   Bce,    // non-saturating BCEWithLogits (the seeds'). ref: pytorch/examples dcgan
   Hinge,  // hinge loss. ref: Lim & Ye 2017, Miyato et al. 2018 (SN-GAN)
+  // Wasserstein loss with a gradient penalty on the critic (Gulrajani et al. 2017): the critic's
+  // E[D(fake)] - E[D(real)] here, its penalty in train/gradient_penalty.h.
+  WganGp,
 };
 
-// "bce" | "hinge"; throws ConfigError naming --loss otherwise.
+// "bce" | "hinge" | "wgan-gp"; throws ConfigError naming --loss otherwise.
 GanLoss parse_gan_loss(const std::string& name);
 std::string to_string(GanLoss loss);
 

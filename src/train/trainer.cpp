@@ -14,12 +14,14 @@
 #include "data/batch_loader.h"
 #include "data/dataset.h"
 #include "data/frame_fit.h"
+#include "model/attention.h"
 #include "train/augment.h"
 #include "train/checkpoint.h"
 #include "train/collapse_monitor.h"
 #include "train/ema.h"
 #include "train/epoch_outputs.h"
 #include "train/gan_step.h"
+#include "train/parallel_run.h"
 #include "train/run_dir.h"
 
 namespace audiogan {
@@ -118,15 +120,37 @@ std::pair<torch::Tensor, torch::Tensor> real_sample(const SpectrogramCache& cach
           labels.index_select(0, index)};
 }
 
+// The attention maps of one step grow with the square of a stage's positions: refuse a setting
+// whose maps alone would take more than kAttentionMemoryLimit instead of running out of memory
+// an hour into the run (the estimate is model/attention.h's).
+constexpr double kAttentionMemoryLimit = 8.0 * (1ull << 30);
+
+void check_attention_memory(const ModelSpec& spec, int64_t batch) {
+  const double bytes = attention_memory_bytes(spec, batch);
+  if (bytes > kAttentionMemoryLimit) {
+    std::ostringstream text;
+    text.precision(3);
+    text << "train: --attention " << spec.attention.front();
+    for (size_t i = 1; i < spec.attention.size(); ++i) text << "," << spec.attention[i];
+    text << " needs about " << bytes / (1ull << 30) << " GiB of attention maps at --batch " << batch
+         << " and " << spec.frames << " frames (limit " << kAttentionMemoryLimit / (1ull << 30)
+         << " GiB); choose a lower-resolution stage (a smaller height), fewer frames or a "
+            "smaller batch";
+    throw ConfigError(text.str());
+  }
+}
+
 struct RunningMeans {
-  double loss_g = 0, loss_d = 0, d_real = 0, d_fake = 0;
-  int64_t count = 0, skipped = 0;
+  double loss_g = 0, loss_d = 0, d_real = 0, d_fake = 0, penalty = 0;
+  int64_t count = 0, g_count = 0, skipped = 0;
   void add(const StepStats& s) {
-    loss_g += s.loss_g, loss_d += s.loss_d, d_real += s.d_real, d_fake += s.d_fake;
+    loss_d += s.loss_d, d_real += s.d_real, d_fake += s.d_fake, penalty += s.gradient_penalty;
+    if (s.updated_g) loss_g += s.loss_g, ++g_count;  // critic-only steps have no G loss
     ++count;
     skipped += s.skipped ? 1 : 0;
   }
   double mean(double sum) const { return count ? sum / count : 0.0; }
+  double mean_loss_g() const { return g_count ? loss_g / g_count : 0.0; }
 };
 
 // Down-sampled per-step loss curve for loss.png, kept in the epoch's metrics line.
@@ -144,7 +168,7 @@ struct Curve {
   }
   void add_point(int64_t step) {
     json["step"].push_back(step);
-    json["loss_g"].push_back(bucket.mean(bucket.loss_g));
+    json["loss_g"].push_back(bucket.mean_loss_g());
     json["loss_d"].push_back(bucket.mean(bucket.loss_d));
     json["d_real"].push_back(bucket.mean(bucket.d_real));
     json["d_fake"].push_back(bucket.mean(bucket.d_fake));
@@ -173,6 +197,9 @@ class Session {
   nlohmann::json end_epoch(int64_t epoch, const RunningMeans& means, Curve& curve, double seconds,
                            int64_t batches_run);
   std::string stop_reason() const;
+  // Counts steps in a row with a non-finite loss or gradient (skipped by gan_step): warns at the
+  // first of a run and throws TrainingError at --max-bad-steps.
+  void check_finite(const StepStats& stats);
   void status(const std::string& text) const {
     if (o_.callbacks.on_status) o_.callbacks.on_status(text);
   }
@@ -190,10 +217,14 @@ class Session {
   ModelSpec spec_;
   GanNets nets_;
   std::shared_ptr<GeneratorBase> ema_;
-  at::Generator rng_;  // latents of training steps
+  at::Generator rng_;                 // latents of training steps (shard 0's: see ParallelRun)
+  std::unique_ptr<ParallelRun> par_;  // this process's share of a data-parallel step
   torch::Tensor fixed_z_, fixed_labels_;
   OutputStats real_stats_;
   int64_t epoch_ = 0, batch_ = 0, step_ = 0;
+  // Steps in a row whose update was skipped for a NaN/Inf (check_finite). While it is > 0 no
+  // checkpoint is written, so last.pt stays the last state reached by good steps.
+  int64_t bad_in_a_row_ = 0;
   Clock::time_point started_ = Clock::now();
 };
 
@@ -242,6 +273,8 @@ void Session::build_models() {
         "length), got " +
         std::to_string(spec_.frames));
   }
+  spec_.attention = t.attention_rows();
+  check_attention_memory(spec_, t.batch);
   torch::manual_seed(t.seed);
   nets_.g = make_generator(spec_);
   nets_.d = make_discriminator(spec_);
@@ -291,6 +324,8 @@ void Session::restore(const CheckpointReader& reader) {
 }
 
 void Session::save(const std::vector<std::string>& paths, int64_t epoch, int64_t batch) {
+  if (bad_in_a_row_ > 0) return;
+  if (!par_->root()) return;  // every rank holds the same weights; rank 0 writes them
   CheckpointMeta meta;
   meta.epoch = epoch;
   meta.batch_in_epoch = batch;
@@ -313,6 +348,9 @@ void Session::save(const std::vector<std::string>& paths, int64_t epoch, int64_t
   writer.add_optimizer("optimizer_d", *nets_.opt_d);
   writer.add_tensor("rng_train", rng_.get_state());
   writer.add_tensor("rng_global", default_cpu_generator().get_state());
+  // Samples per step, so that a resume at another world size or accumulation finds its place.
+  writer.add_tensor("global_batch",
+                    torch::tensor({static_cast<int64_t>(config_.train.batch) * par_->shards()}));
   writer.commit(paths, meta);
 }
 
@@ -336,13 +374,15 @@ nlohmann::json Session::end_epoch(int64_t epoch, const RunningMeans& m, Curve& c
                                   double seconds, int64_t batches_run) {
   nlohmann::json line = {
       {"epoch", epoch},
-      {"epochs", config_.train.epochs},
+      {"epochs", config_.train.resolved_epochs()},
       {"step", step_},
-      {"loss_g", m.mean(m.loss_g)},
+      {"loss_g", m.mean_loss_g()},
       {"loss_d", m.mean(m.loss_d)},
       {"d_real", m.mean(m.d_real)},
       {"d_fake", m.mean(m.d_fake)},
       {"skipped_steps", m.skipped},
+      {"g_steps", m.g_count},
+      {"gradient_penalty", m.mean(m.penalty)},
       {"seconds", seconds},
       {"samples_per_s", seconds > 0 ? batches_run * config_.train.batch / seconds : 0.0},
       {"amp", precision_.name},
@@ -373,6 +413,30 @@ nlohmann::json Session::end_epoch(int64_t epoch, const RunningMeans& m, Curve& c
   return line;
 }
 
+void Session::check_finite(const StepStats& stats) {
+  int64_t& bad_in_a_row = bad_in_a_row_;
+  if (!stats.non_finite) {
+    bad_in_a_row = 0;
+    return;
+  }
+  ++bad_in_a_row;
+  std::ostringstream losses;
+  losses << "D loss " << stats.loss_d << ", G loss " << (stats.updated_g ? stats.loss_g : 0.0);
+  if (bad_in_a_row == 1 && o_.callbacks.on_warning) {
+    o_.callbacks.on_warning("step " + std::to_string(step_) + ": non-finite loss or gradient (" +
+                            losses.str() + "); the update was skipped");
+  }
+  if (bad_in_a_row >= config_.train.max_bad_steps) {
+    throw TrainingError("train: " + std::to_string(bad_in_a_row) +
+                        " steps in a row had a non-finite loss or gradient (last at step " +
+                        std::to_string(step_) + ": " + losses.str() +
+                        "); stopped. The weights were not updated by those steps; " +
+                        run_.last_checkpoint() +
+                        " holds the last checkpoint. Lower the learning rates (--lr) or try "
+                        "--amp off; --max-bad-steps sets how many are tolerated");
+  }
+}
+
 std::string Session::stop_reason() const {
   const auto& t = config_.train;
   if (o_.stop && o_.stop->load()) return "signal";
@@ -388,16 +452,24 @@ TrainResult Session::run() {
   // epochs, max_steps or time budget.
   if (resume) reader = std::make_unique<CheckpointReader>(run_.last_checkpoint());
   config_ = o_.config;
+  // A resumed run's config was resolved when the run started.
+  if (!resume) config_.train.apply_loss_defaults();
   config_.validate();
   configure_threads(config_.train.threads);
   device_ = resolve_device(config_.train.device);
+  // One GPU per process: torchrun's LOCAL_RANK picks it.
+  if (o_.group && o_.group->size() > 1 && device_.is_cuda()) {
+    device_ = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(o_.group->local_rank()));
+  }
+  par_ = std::make_unique<ParallelRun>(o_.group, config_.train.accumulate, config_.train.seed,
+                                       device_);
   precision_ = make_precision(resolve_amp(config_.train.amp, device_), device_);
   loss_ = parse_gan_loss(!config_.train.loss.empty()    ? config_.train.loss
                          : config_.train.arch == "seed" ? "bce"
                                                         : "hinge");
   if (config_.train.augment != "auto") AugmentPolicy::parse(config_.train.augment);  // early
-  run_.create();
-  open_data();
+  if (par_->root()) run_.create();  // rank 0 alone writes the run folder
+  par_->root_first("spectrogram cache", [this] { open_data(); });
   // Checkpoints record the resolved policy, so "auto" on resume comes from a checkpoint written
   // before the setting existed: that run trained without augmentation and goes on so.
   config_.train.augment = resume && config_.train.augment == "auto"
@@ -406,7 +478,16 @@ TrainResult Session::run() {
   augment_ = AugmentPolicy::parse(config_.train.augment);
   if (!resume) norm_ = compute_normalisation(cache_->spectrograms());
   build_models();
-  if (reader) restore(*reader);
+  if (reader) {
+    restore(*reader);
+    // A run resumed at another world size or accumulation continues where its epoch stopped.
+    const int64_t saved_global = reader->has("global_batch")
+                                     ? reader->tensor("global_batch").item<int64_t>()
+                                     : config_.train.batch;
+    batch_ = resume_step_in_epoch(batch_, saved_global,
+                                  static_cast<int64_t>(config_.train.batch) * par_->shards());
+  }
+  par_->attach(nets_, ema_.get());
   std::ostringstream mode_seeking;
   mode_seeking << config_.train.resolved_mode_seeking();
   status("device " + device_.str() + ", amp " + precision_.name + ", loss " + to_string(loss_) +
@@ -418,7 +499,7 @@ TrainResult Session::run() {
     status("resuming at epoch " + std::to_string(epoch_ + 1) + ", batch " + std::to_string(batch_) +
            ", step " + std::to_string(step_));
   }
-  config_.save(run_.config());
+  if (par_->root()) config_.save(run_.config());
   {
     auto [mels, labels] = real_sample(*cache_, std::max(1, o_.monitor_per_class));
     real_stats_ = measure_outputs(mels, labels, spec_.num_classes, 0.1 * norm_.high);
@@ -429,24 +510,39 @@ TrainResult Session::run() {
   loader_options.seed = config_.train.seed;
   loader_options.pin_memory = device_.is_cuda();
   loader_options.balance_classes = config_.train.balance == "classes";
+  loader_options.shards = par_->shards();
+  loader_options.first_shard = par_->first_shard();
+  loader_options.local_shards = par_->accumulate();
   BatchLoader loader(*cache_, loader_options);
   const int64_t per_epoch = loader.batches_per_epoch();
   if (per_epoch == 0) {
     throw DataError("train: " + std::to_string(cache_->size()) + " clips make no full batch of " +
-                    std::to_string(config_.train.batch) + "; lower --batch");
+                    std::to_string(config_.train.batch * par_->shards()) +
+                    (par_->shards() > 1 ? " (--batch x --accumulate x WORLD_SIZE)" : "") +
+                    "; lower --batch");
   }
   TrainResult result;
   result.run_dir = run_.root;
   result.checkpoint = run_.last_checkpoint();
   const bool non_blocking = device_.is_cuda();
-  // D's augmentation draws from the latents' generator, which checkpoints save, so a resumed
-  // run draws what a straight one would.
+  // D's augmentation draws from the latents' generator (each micro-batch's own: see
+  // ParallelRun::micro_batch_rng), which checkpoints save, so a resumed run draws what a
+  // straight one would.
   const double silence = norm_.to_model(torch::zeros({1})).item<double>();
-  DiscriminatorInput for_d;
-  if (augment_.any()) {
-    for_d = [this, silence](const torch::Tensor& x) { return augment(x, augment_, silence, rng_); };
-  }
-  for (; epoch_ < config_.train.epochs; ++epoch_, batch_ = 0) {
+  auto for_d_from = [this, silence](at::Generator rng) -> DiscriminatorInput {
+    if (!augment_.any()) return {};
+    return [this, silence, rng](const torch::Tensor& x) mutable {
+      return augment(x, augment_, silence, rng);
+    };
+  };
+  const int64_t epochs = config_.train.resolved_epochs();  // 0 = no limit (time budget)
+  const int critic_steps = config_.train.resolved_critic_steps();
+  CriticOptions critic;
+  critic.gp_weight = config_.train.gp_weight;
+  critic.drift = config_.train.drift;
+  critic.rng = rng_;
+  double last_loss_g = 0;
+  for (; epochs == 0 || epoch_ < epochs; ++epoch_, batch_ = 0) {
     const int64_t epoch = epoch_ + 1;
     loader.start_epoch(epoch_, batch_);
     RunningMeans means;
@@ -454,15 +550,31 @@ TrainResult Session::run() {
     curve.every = std::max<int64_t>(1, per_epoch / 50);
     const auto epoch_start = Clock::now();
     Batch batch;
-    while (batch_ < per_epoch && loader.next(batch)) {
-      auto real = norm_.to_model(batch.spectrograms.to(device_, non_blocking));
-      auto labels = batch.labels.to(device_, non_blocking);
-      auto z =
-          torch::randn({real.size(0), spec_.latent}, rng_, torch::kFloat).to(device_, non_blocking);
-      const StepStats stats = gan_step(nets_, loss_, precision_, real, labels, z,
-                                       config_.train.resolved_mode_seeking(), for_d);
+    while (batch_ < per_epoch) {
+      // This process's micro-batches of the step: `accumulate` shards of the epoch's order.
+      std::vector<MicroBatch> micro;
+      for (int k = 0; k < par_->accumulate() && loader.next(batch); ++k) {
+        MicroBatch m;
+        m.rng = par_->micro_batch_rng(k, step_, rng_);
+        m.real = norm_.to_model(batch.spectrograms.to(device_, non_blocking));
+        m.labels = batch.labels.to(device_, non_blocking);
+        m.z = torch::randn({m.real.size(0), spec_.latent}, m.rng, torch::kFloat)
+                  .to(device_, non_blocking);
+        m.for_d = for_d_from(m.rng);
+        micro.push_back(std::move(m));
+      }
+      if (static_cast<int>(micro.size()) < par_->accumulate()) break;
+      // G moves after every critic_steps-th D update; the phase follows the step count, which
+      // checkpoints keep, so a resumed run updates G on the same steps as a straight one.
+      critic.update_g = (step_ + 1) % critic_steps == 0;
+      StepStats stats =
+          gan_step(nets_, loss_, precision_, micro, config_.train.resolved_mode_seeking(), critic);
       ++batch_, ++step_;
-      if (ema_) {
+      // Every rank stops at the same step; the logged statistics are the means over ranks.
+      const auto reason = par_->agree(stop_reason(), &stats);
+      check_finite(stats);
+      if (stats.updated_g) last_loss_g = stats.loss_g;
+      if (ema_ && stats.updated_g) {
         // Warm-up: a short run's EMA follows G closely instead of staying near the init.
         const double decay = std::min(config_.train.ema_decay, (1.0 + step_) / (10.0 + step_));
         ema_update(*ema_, *nets_.g, decay);
@@ -470,11 +582,9 @@ TrainResult Session::run() {
       means.add(stats);
       curve.add(stats, step_);
       if (o_.callbacks.on_step) {
-        o_.callbacks.on_step({epoch, config_.train.epochs, batch_, per_epoch, step_, stats.loss_g,
-                              stats.loss_d, stats.d_real, stats.d_fake, seconds_since(epoch_start),
-                              means.count});
+        o_.callbacks.on_step({epoch, epochs, batch_, per_epoch, step_, last_loss_g, stats.loss_d,
+                              stats.d_real, stats.d_fake, seconds_since(epoch_start), means.count});
       }
-      const auto reason = stop_reason();
       if (!reason.empty() && batch_ < per_epoch) {
         save({run_.last_checkpoint()}, epoch_, batch_);
         result.epochs_done = epoch_;
@@ -486,25 +596,36 @@ TrainResult Session::run() {
         save({run_.last_checkpoint()}, epoch_, batch_);
       }
     }
-    auto line = end_epoch(epoch, means, curve, seconds_since(epoch_start), means.count);
-    save({run_.last_checkpoint(), run_.epoch_checkpoint(epoch)}, epoch_ + 1, 0);  // epoch done
-    prune_epoch_checkpoints(run_, config_.train.keep_checkpoints);
-    if (o_.evaluate && config_.train.eval_every > 0 && epoch % config_.train.eval_every == 0) {
-      line["eval"] = o_.evaluate(run_.epoch_checkpoint(epoch), epoch);
-    }
-    append_json_line(run_.metrics(), line);
-    if (o_.epoch_outputs) write_loss_plot(run_, read_json_lines(run_.metrics()));
-    EpochEvent event{epoch, config_.train.epochs, line, line["warnings"]};
-    for (const auto& w : event.warnings) {
-      if (o_.callbacks.on_collapse_warning) {
-        o_.callbacks.on_collapse_warning(epoch, w);
-      } else if (o_.callbacks.on_warning) {
-        o_.callbacks.on_warning("epoch " + std::to_string(epoch) + ": generator output: " + w);
+    // Rank 0 alone writes the epoch's outputs, checkpoint and metrics; the others wait for it
+    // (evaluation may take longer than a collective's timeout).
+    if (par_->root()) {
+      auto line = end_epoch(epoch, means, curve, seconds_since(epoch_start), means.count);
+      if (par_->shards() > 1) {
+        line["samples_per_s"] = line["samples_per_s"].get<double>() * par_->shards();
+        line["data_parallel"] = par_->to_json(config_.train.batch);
       }
+      save({run_.last_checkpoint(), run_.epoch_checkpoint(epoch)}, epoch_ + 1, 0);  // epoch done
+      prune_epoch_checkpoints(run_, config_.train.keep_checkpoints);
+      // (No epoch checkpoint while steps are being skipped for NaN/Inf: see bad_in_a_row_.)
+      if (o_.evaluate && config_.train.eval_every > 0 && epoch % config_.train.eval_every == 0 &&
+          bad_in_a_row_ == 0) {
+        line["eval"] = o_.evaluate(run_.epoch_checkpoint(epoch), epoch);
+      }
+      append_json_line(run_.metrics(), line);
+      if (o_.epoch_outputs) write_loss_plot(run_, read_json_lines(run_.metrics()));
+      EpochEvent event{epoch, epochs, line, line["warnings"]};
+      for (const auto& w : event.warnings) {
+        if (o_.callbacks.on_collapse_warning) {
+          o_.callbacks.on_collapse_warning(epoch, w);
+        } else if (o_.callbacks.on_warning) {
+          o_.callbacks.on_warning("epoch " + std::to_string(epoch) + ": generator output: " + w);
+        }
+      }
+      if (o_.callbacks.on_epoch) o_.callbacks.on_epoch(event);
     }
-    if (o_.callbacks.on_epoch) o_.callbacks.on_epoch(event);
-    const auto reason = stop_reason();
-    if (!reason.empty() && epoch < config_.train.epochs) {
+    par_->wait_for_root("epoch " + std::to_string(epoch));
+    const auto reason = par_->agree(stop_reason(), nullptr);
+    if (!reason.empty() && (epochs == 0 || epoch < epochs)) {
       result.epochs_done = epoch;
       result.step = step_;
       result.stopped_by = reason;

@@ -15,10 +15,14 @@
 
 namespace audiogan {
 
+namespace dist {
+class ProcessGroup;
+}
+
 struct StepEvent {
-  int64_t epoch = 0;  // 1-based
-  int64_t epochs = 0;
-  int64_t batch = 0;  // batches of this epoch done, 1-based
+  int64_t epoch = 0;   // 1-based
+  int64_t epochs = 0;  // the epoch limit; 0 = none (a time-budgeted run)
+  int64_t batch = 0;   // batches of this epoch done, 1-based
   int64_t batches_per_epoch = 0;
   int64_t step = 0;  // optimizer steps in total
   double loss_g = 0, loss_d = 0, d_real = 0, d_fake = 0;
@@ -27,8 +31,8 @@ struct StepEvent {
 };
 
 struct EpochEvent {
-  int64_t epoch = 0;  // 1-based
-  int64_t epochs = 0;
+  int64_t epoch = 0;                  // 1-based
+  int64_t epochs = 0;                 // the epoch limit; 0 = none
   nlohmann::json metrics;             // the line written to metrics.jsonl
   std::vector<std::string> warnings;  // collapse monitor warnings of this epoch
 };
@@ -61,6 +65,9 @@ struct TrainerOptions {
   int monitor_per_class = 8;        // fixed latents per class for plots and the collapse monitor
   int griffin_lim_iterations = 32;  // for the per-epoch audio clips
   bool epoch_outputs = true;        // plots, audio and loss.png every epoch
+  // Data-parallel training: this process's group (rank, world size; see dist/process_group.h),
+  // owned by the caller. Null = one process. Rank 0 alone writes the run folder.
+  dist::ProcessGroup* group = nullptr;
 };
 
 struct TrainResult {

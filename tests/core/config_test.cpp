@@ -59,3 +59,57 @@ TEST(Config, ClassBalanceIsOffByDefaultAndValidated) {
 }
 
 }  // namespace audiogan
+
+namespace audiogan {
+
+TEST(Config, EpochLimitIsTheSeedsWithoutATimeBudgetAndNoneWithOne) {
+  TrainConfig t;
+  EXPECT_EQ(t.epochs, 0);
+  EXPECT_EQ(t.resolved_epochs(), kDefaultEpochs);
+  t.time_budget_s = 1500;
+  EXPECT_EQ(t.resolved_epochs(), 0);  // no limit
+  t.epochs = 1000;                    // given explicitly: it applies
+  EXPECT_EQ(t.resolved_epochs(), 1000);
+  t.epochs = -1;
+  EXPECT_THROW(t.validate(), ConfigError);
+}
+
+TEST(Config, WganGpTakesThePapersOptimiserUnlessTheConfigSetsOne) {
+  TrainConfig t;
+  t.loss = "wgan-gp";
+  EXPECT_EQ(t.resolved_critic_steps(), 5);
+  t.lr_d = 3e-4;  // set explicitly: kept
+  t.apply_loss_defaults();
+  EXPECT_EQ(t.lr_g, 1e-4);
+  EXPECT_EQ(t.lr_d, 3e-4);
+  EXPECT_EQ(t.beta1, 0.0);
+  EXPECT_EQ(t.beta2, 0.9);
+  EXPECT_NO_THROW(t.validate());
+  TrainConfig hinge;
+  hinge.loss = "hinge";
+  hinge.apply_loss_defaults();
+  EXPECT_EQ(hinge.lr_g, TrainConfig().lr_g);
+  EXPECT_EQ(hinge.resolved_critic_steps(), 1);
+  hinge.critic_steps = 101;
+  EXPECT_THROW(hinge.validate(), ConfigError);
+}
+
+TEST(Config, AttentionIsACommaListOfHeights) {
+  TrainConfig t;
+  EXPECT_TRUE(t.attention_rows().empty());
+  t.attention = "32,64";
+  EXPECT_EQ(t.attention_rows(), (std::vector<int>{32, 64}));
+  const auto back = Config::from_toml_string(Config{Config{}.frontend, t}.to_toml(), "t");
+  EXPECT_EQ(back.train.attention, "32,64");
+  for (const char* bad : {"32,", "x", "0", "3 2", "32;64"}) {
+    t.attention = bad;
+    try {
+      t.validate();
+      FAIL() << bad;
+    } catch (const ConfigError& error) {
+      EXPECT_NE(std::string(error.what()).find("--attention"), std::string::npos) << bad;
+    }
+  }
+}
+
+}  // namespace audiogan

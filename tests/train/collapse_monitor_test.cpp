@@ -48,12 +48,16 @@ TEST(CollapseMonitor, WarnsWhenTheGeneratorPaintsSoundOverTheSilences) {
   EXPECT_DOUBLE_EQ(fake.active_frames, 1.0);
   auto report = check_collapse(fake, real, 2, {});
   ASSERT_EQ(report.warnings.size(), 1u) << report.to_json().dump();
-  EXPECT_NE(report.warnings[0].find("no silence"), std::string::npos);
-  // Somewhat louder than the data (half the silent frames filled) is not flagged.
+  EXPECT_NE(report.warnings[0].find("sound over the data's silences"), std::string::npos);
+  // One more active frame of 16 than the data (6 points) is within the 10-point line ...
   auto louder = x.clone();
-  louder.narrow(2, 6, 2).fill_(3.0);
-  louder.narrow(2, 14, 2).fill_(3.0);
+  louder.narrow(2, 6, 1).fill_(3.0);
   EXPECT_TRUE(check_collapse(measure_outputs(louder, y, 2, 1.0), real, 2, {}).warnings.empty());
+  // ... two more (12.5 points, a hit ringing on past its decay) are not.
+  louder.narrow(2, 7, 1).fill_(3.0);
+  const auto ringing = check_collapse(measure_outputs(louder, y, 2, 1.0), real, 2, {});
+  ASSERT_EQ(ringing.warnings.size(), 1u);
+  EXPECT_NE(ringing.warnings[0].find("50.0%"), std::string::npos) << ringing.warnings[0];
 }
 
 TEST(CollapseMonitor, WarnsWhenEverySampleIsTheSame) {

@@ -15,9 +15,12 @@
 namespace audiogan {
 namespace {
 
-ModelSpec small_spec(const std::string& arch) {
+// "seed", "default", or either with "+attention": self-attention at two stages (16 and 4 rows).
+ModelSpec small_spec(const std::string& name) {
   ModelSpec spec;
-  spec.arch = arch;
+  const auto plus = name.find('+');
+  spec.arch = name.substr(0, plus);
+  if (plus != std::string::npos) spec.attention = {16, 4};
   spec.num_classes = 3;
   spec.latent = 8;
   spec.width = 2;
@@ -99,7 +102,16 @@ TEST_P(ExportTest, TorchScriptForwardMatchesTheGenerator) {
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }
 
-INSTANTIATE_TEST_SUITE_P(BothArchs, ExportTest, ::testing::Values("seed", "default"));
+// Names without '+': gtest parameter names must be alphanumeric.
+INSTANTIATE_TEST_SUITE_P(BothArchs, ExportTest,
+                         ::testing::Values("seed", "default", "seed+attention",
+                                           "default+attention"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           auto name = info.param;
+                           const auto plus = name.find('+');
+                           if (plus != std::string::npos) name.replace(plus, 1, "With");
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace audiogan

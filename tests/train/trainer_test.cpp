@@ -53,8 +53,8 @@ torch::Tensor weights(const std::string& checkpoint, const std::string& key) {
   return torch::cat(parts);
 }
 
-#define REQUIRE_DRUMS(t) \
-  if (!(t).make_dataset()) GTEST_SKIP() << "hydrogen drum kits not installed"
+// Fails (never skips) without the drum kits: no training coverage must not look green.
+#define REQUIRE_DRUMS(t) ASSERT_TRUE((t).make_dataset()) << TinyRun::missing_data_message()
 
 TEST(Trainer, FewStepRunWritesEveryOutputFile) {
   TinyRun t;
@@ -173,8 +173,15 @@ TEST(Trainer, WarnsOfCollapseInADeliberatelyBrokenRunAndNotInAHealthyOne) {
   config.train.ema_decay = 0.0;
   std::vector<std::string> healthy_warnings, broken_warnings;
   const auto healthy = last_monitor(t, config, "healthy", &healthy_warnings);
-  EXPECT_TRUE(healthy_warnings.empty()) << healthy.dump();
-  EXPECT_TRUE(healthy.at("warnings").empty());
+  // No collapse warning. (A 10-epoch model of width 2 does fill the data's silences, which the
+  // monitor rightly reports; that warning is left out here.)
+  auto collapse = [](const std::vector<std::string>& warnings) {
+    int n = 0;
+    for (const auto& w : warnings) n += w.find("silences") == std::string::npos;
+    return n;
+  };
+  EXPECT_EQ(collapse(healthy_warnings), 0) << healthy.dump();
+  EXPECT_EQ(collapse(healthy.at("warnings").get<std::vector<std::string>>()), 0);
   // Broken on purpose: D barely learns (lr 1e-9) while G takes huge steps, so G runs its tanh
   // into saturation and emits one extreme spectrogram whatever the latent, while the losses
   // stay finite numbers.
@@ -184,9 +191,9 @@ TEST(Trainer, WarnsOfCollapseInADeliberatelyBrokenRunAndNotInAHealthyOne) {
   config.train.beta1 = 0.0;
   config.train.mode_seeking = 0.0;
   const auto broken = last_monitor(t, config, "broken", &broken_warnings);
-  EXPECT_FALSE(broken_warnings.empty()) << broken.dump();
+  EXPECT_GT(collapse(broken_warnings), 0) << broken.dump();
   // The same warnings are in metrics.jsonl for later reading.
-  EXPECT_FALSE(broken.at("warnings").empty());
+  EXPECT_GT(collapse(broken.at("warnings").get<std::vector<std::string>>()), 0);
 }
 
 // Steps 1-3, a resume, then the rest, against one straight run of the same config: the same
@@ -284,6 +291,94 @@ TEST(Trainer, Bf16AutocastStepsStayFinite) {
   }
 }
 
+// The roadmap options under bf16 autocast: the penalty's double backward and the attention maps
+// run in float32 inside the autocast scope, and the losses stay finite.
+TEST(Trainer, Bf16AutocastWithWganGpAndAttentionStaysFinite) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  for (const char* arch : {"seed", "default"}) {
+    Config config = TinyRun::small_config(arch);
+    config.train.amp = "bf16";
+    config.train.epochs = 1;
+    config.train.loss = "wgan-gp";
+    config.train.critic_steps = 1;
+    config.train.attention = "8";
+    auto o = options_for(t, config, t.run(arch));
+    o.epoch_outputs = false;
+    train(o);
+    const auto lines = read_json_lines(RunDir{t.run(arch)}.metrics());
+    ASSERT_EQ(lines.size(), 1u) << arch;
+    EXPECT_EQ(lines[0].at("g_steps").get<int64_t>(), 2) << arch;
+    for (const char* key : {"loss_g", "loss_d", "gradient_penalty"}) {
+      EXPECT_TRUE(std::isfinite(lines[0].at(key).get<double>())) << arch << " " << key;
+    }
+    EXPECT_GT(lines[0].at("gradient_penalty").get<double>(), 0.0) << arch;
+  }
+}
+
+// A run whose D has NaN weights (as one that blew up would leave behind): every step's losses are
+// NaN, each update is skipped with a warning, and after --max-bad-steps the trainer stops with
+// TrainingError naming the last checkpoint, which it leaves as it was.
+TEST(Trainer, NonFiniteStepsAreSkippedAndStopTheRunAfterMaxBadSteps) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("seed");
+  config.train.max_steps = 1;
+  auto o = options_for(t, config, t.run());
+  o.epoch_outputs = false;
+  train(o);
+  const auto last = RunDir{t.run()}.last_checkpoint();
+  {
+    // Rewrite the checkpoint with one NaN in D's weights, everything else as it was.
+    CheckpointReader reader(last);
+    auto g = make_generator(reader.meta().spec);
+    auto d = make_discriminator(reader.meta().spec);
+    reader.load_module("generator", *g);
+    reader.load_module("discriminator", *d);
+    torch::optim::Adam opt_g(g->parameters()), opt_d(d->parameters());
+    reader.load_optimizer("optimizer_g", opt_g);
+    reader.load_optimizer("optimizer_d", opt_d);
+    {
+      torch::NoGradGuard no_grad;
+      d->parameters().front().view(-1)[0] = std::nan("");
+    }
+    CheckpointWriter writer;
+    writer.add_module("generator", *g);
+    writer.add_module("discriminator", *d);
+    if (reader.meta().has_ema) {
+      auto ema = make_generator(reader.meta().spec);
+      reader.load_module("ema_generator", *ema);
+      writer.add_module("ema_generator", *ema);
+    }
+    writer.add_optimizer("optimizer_g", opt_g);
+    writer.add_optimizer("optimizer_d", opt_d);
+    writer.add_tensor("rng_train", reader.tensor("rng_train"));
+    writer.add_tensor("rng_global", reader.tensor("rng_global"));
+    writer.commit({last}, reader.meta());
+  }
+  const auto before = weights(last, "generator");
+  auto info = read_resume_info(t.run());
+  info.config.train.max_steps = 0;
+  info.config.train.max_bad_steps = 3;
+  auto resumed = options_for(t, info.config, t.run());
+  resumed.resume = true;
+  resumed.epoch_outputs = false;
+  std::vector<std::string> warnings;
+  resumed.callbacks.on_warning = [&](const std::string& w) { warnings.push_back(w); };
+  try {
+    train(resumed);
+    FAIL() << "expected TrainingError";
+  } catch (const TrainingError& error) {
+    const std::string text = error.what();
+    EXPECT_NE(text.find("3 steps in a row"), std::string::npos) << text;
+    EXPECT_NE(text.find(last), std::string::npos) << text;
+  }
+  int told = 0;  // once, at the first bad step of the run (the monitor may warn besides)
+  for (const auto& w : warnings) told += w.find("non-finite") != std::string::npos;
+  EXPECT_EQ(told, 1);
+  EXPECT_TRUE(torch::equal(weights(last, "generator"), before));
+}
+
 TEST(Sampler, CheckpointAndExportGenerateTheSameLogMels) {
   TinyRun t;
   REQUIRE_DRUMS(t);
@@ -349,6 +444,61 @@ TEST(Sampler, DefaultTruncationFollowsTheArch) {
               arch == "default")
         << arch;
   }
+}
+
+// WGAN-GP with two critic steps per G step and self-attention in G and D: the split run
+// resumes after a critic-only step and must still match the straight run bit for bit.
+TEST(Trainer, WganGpWithCriticStepsAndAttentionResumesBitIdentically) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("default");
+  config.train.loss = "wgan-gp";
+  config.train.critic_steps = 2;
+  config.train.attention = "8";
+  expect_resume_matches_straight_run(t, config);
+}
+
+TEST(Trainer, WganGpMovesGEveryNthStepAndRecordsThePapersOptimiser) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("seed");
+  config.train.loss = "wgan-gp";
+  config.train.critic_steps = 3;
+  auto o = options_for(t, config, t.run());
+  o.epoch_outputs = false;
+  EXPECT_EQ(train(o).step, 4);
+  const auto lines = read_json_lines(RunDir{t.run()}.metrics());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["g_steps"].get<int64_t>(), 0);  // steps 1 and 2 train the critic only
+  EXPECT_EQ(lines[1]["g_steps"].get<int64_t>(), 1);  // step 3 moves G, step 4 does not
+  EXPECT_GT(lines[0]["gradient_penalty"].get<double>(), 0.0);
+  const auto recorded = Config::from_toml_file(RunDir{t.run()}.config());
+  EXPECT_EQ(recorded.train.lr_g, 1e-4);
+  EXPECT_EQ(recorded.train.lr_d, 1e-4);
+  EXPECT_EQ(recorded.train.beta1, 0.0);
+  EXPECT_EQ(recorded.train.beta2, 0.9);
+}
+
+// Without --epochs, a time-budgeted run has no epoch limit: here max_steps stops it in epoch 3,
+// where the seeds' epoch count would not matter; with epochs = 2 the same run stops at 2.
+TEST(Trainer, ATimeBudgetLiftsTheDefaultEpochLimit) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = TinyRun::small_config("seed");
+  config.train.epochs = 0;
+  config.train.time_budget_s = 3600;
+  config.train.max_steps = 5;
+  auto o = options_for(t, config, t.run("budget"));
+  o.epoch_outputs = false;
+  const auto budget = train(o);
+  EXPECT_EQ(budget.stopped_by, "max_steps");
+  EXPECT_EQ(budget.step, 5);
+  config.train.epochs = 2;
+  auto limited = options_for(t, config, t.run("limited"));
+  limited.epoch_outputs = false;
+  const auto result = train(limited);
+  EXPECT_EQ(result.stopped_by, "epochs");
+  EXPECT_EQ(result.step, 4);
 }
 
 }  // namespace

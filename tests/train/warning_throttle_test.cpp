@@ -7,7 +7,8 @@
 namespace audiogan {
 namespace {
 
-const std::string kNoSilence = "generated log-mels have no silence: 100% of frames active";
+const std::string kNoSilence =
+    "generated log-mels have sound over the data's silences: 100% of frames active";
 
 TEST(WarningThrottle, TellsAStreakAtItsStartAndEveryNEpochs) {
   WarningThrottle throttle(3);
