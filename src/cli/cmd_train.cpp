@@ -52,15 +52,6 @@ void train_flag(CLI::App* cmd, const std::shared_ptr<TrainFlags>& f, const std::
   if (resumable) f->resumable.push_back(name);
 }
 
-template <typename T>
-void frontend_override(CLI::App* cmd, const std::shared_ptr<TrainFlags>& f, const std::string& name,
-                       T FrontendConfig::*field) {
-  TrainFlags* flags = f.get();
-  f->frontend_overrides.emplace_back(cmd->get_option(name), [flags, field](Config& c) {
-    c.frontend.*field = flags->staged.frontend.*field;
-  });
-}
-
 std::string clock_text(double seconds) {
   const auto s = static_cast<long long>(seconds < 0 ? 0 : seconds);
   char text[32];
@@ -384,16 +375,10 @@ void add_train_command(CLI::App& app) {
              "fails naming the rank, (0, inf)",
              true);
   add_frontend_flags(*cmd, f->staged.frontend, kFramesFitHelp);
-  frontend_override(cmd, f, "--sample-rate", &FrontendConfig::sample_rate);
-  frontend_override(cmd, f, "--n-fft", &FrontendConfig::n_fft);
-  frontend_override(cmd, f, "--win-length", &FrontendConfig::win_length);
-  frontend_override(cmd, f, "--hop", &FrontendConfig::hop_length);
-  frontend_override(cmd, f, "--n-mels", &FrontendConfig::n_mels);
-  frontend_override(cmd, f, "--frames", &FrontendConfig::frames);
-  frontend_override(cmd, f, "--f-min", &FrontendConfig::f_min);
-  frontend_override(cmd, f, "--f-max", &FrontendConfig::f_max);
-  frontend_override(cmd, f, "--mel-scale", &FrontendConfig::mel_scale);
-  frontend_override(cmd, f, "--mel-norm", &FrontendConfig::mel_norm);
+  for (auto& flag : frontend_flags(*cmd, f->staged.frontend)) {
+    f->frontend_overrides.emplace_back(flag.option,
+                                       [apply = flag.apply](Config& c) { apply(c.frontend); });
+  }
   cmd->callback([f] { run_train(*f); });
 }
 

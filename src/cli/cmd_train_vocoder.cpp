@@ -47,16 +47,6 @@ void vocoder_flag(CLI::App* cmd, const std::shared_ptr<TrainVocoderFlags>& f,
        resumable});
 }
 
-template <typename T>
-void frontend_override(CLI::App* cmd, const std::shared_ptr<TrainVocoderFlags>& f,
-                       const std::string& name, T FrontendConfig::*field) {
-  TrainVocoderFlags* flags = f.get();
-  f->overrides.push_back(
-      {cmd->get_option(name),
-       [flags, field](VocoderRunConfig& c) { c.frontend.*field = flags->staged.frontend.*field; },
-       false});
-}
-
 VocoderRunConfig resolve_config(const TrainVocoderFlags& f, const VocoderResumeInfo* resume) {
   VocoderRunConfig config;
   if (resume) {
@@ -197,16 +187,10 @@ void add_train_vocoder_command(CLI::App& app) {
   vocoder_flag(cmd, f, "--threads", &VocoderConfig::threads, "Intra-op threads; 0 = every core",
                true);
   add_frontend_flags(*cmd, f->staged.frontend);
-  frontend_override(cmd, f, "--sample-rate", &FrontendConfig::sample_rate);
-  frontend_override(cmd, f, "--n-fft", &FrontendConfig::n_fft);
-  frontend_override(cmd, f, "--win-length", &FrontendConfig::win_length);
-  frontend_override(cmd, f, "--hop", &FrontendConfig::hop_length);
-  frontend_override(cmd, f, "--n-mels", &FrontendConfig::n_mels);
-  frontend_override(cmd, f, "--frames", &FrontendConfig::frames);
-  frontend_override(cmd, f, "--f-min", &FrontendConfig::f_min);
-  frontend_override(cmd, f, "--f-max", &FrontendConfig::f_max);
-  frontend_override(cmd, f, "--mel-scale", &FrontendConfig::mel_scale);
-  frontend_override(cmd, f, "--mel-norm", &FrontendConfig::mel_norm);
+  for (auto& flag : frontend_flags(*cmd, f->staged.frontend)) {
+    f->overrides.push_back(
+        {flag.option, [apply = flag.apply](VocoderRunConfig& c) { apply(c.frontend); }, false});
+  }
   cmd->callback([f] { run_train_vocoder(*f); });
 }
 

@@ -3,6 +3,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
+#include <vector>
+
 #include "core/config.h"
 
 namespace audiogan::cli {
@@ -28,6 +31,15 @@ inline constexpr const char* kFramesFitHelp =
     "to the data: the 55th percentile of the clips' sound length, or 512 for --arch seed";
 void add_frontend_flags(CLI::App& command, FrontendConfig& frontend,
                         const char* frames_help = kFramesKeepHelp);
+
+// The front-end flags add_frontend_flags registered on `command`, each with how to copy its value
+// from `staged` (the struct they were bound to, which must outlive the setters) into a config's
+// front end; commands apply the setters of the flags the user gave.
+struct FrontendFlag {
+  CLI::Option* option;
+  std::function<void(FrontendConfig&)> apply;
+};
+std::vector<FrontendFlag> frontend_flags(CLI::App& command, const FrontendConfig& staged);
 
 // --threads, shared by every command that computes.
 void add_threads_flag(CLI::App& command, int& threads);
