@@ -19,6 +19,7 @@ struct GenerateFlags {
   int count = 4;
   uint64_t seed = 0;
   double truncation = -1.0;  // < 0 = the model's default (Sampler::default_truncation)
+  double seconds = 0;        // 0 = each clip's length drawn from its class (variable-length)
   int64_t interpolate = -1;  // second seed; -1 = no interpolation
   int steps = 8;
   int iterations = dsp::GriffinLimOptions{}.iterations;  // as the web page vocodes
@@ -39,9 +40,17 @@ void run_generate(const GenerateFlags& f) {
     const torch::Tensor z = slerp_path(
         sampler.latents(1, f.seed, f.truncation)[0],
         sampler.latents(1, static_cast<uint64_t>(f.interpolate), f.truncation)[0], f.steps);
-    mels = sampler.generate_log_mel(z, torch::full({z.size(0)}, cls, torch::kLong));
+    // Every step at clip 0's length, so only the latent moves along the path.
+    torch::Tensor frames;
+    const int64_t length = sampler.clip_frames(cls, f.seed, f.seconds);
+    if (sampler.variable_length()) frames = torch::full({z.size(0)}, length, torch::kLong);
+    mels = sampler.generate_log_mel(z, torch::full({z.size(0)}, cls, torch::kLong), frames);
     gl.seed = f.seed;
     clips = sampler.to_audio(mels, gl);
+    for (auto& clip : clips) {
+      clip.resize(
+          std::min(clip.size(), static_cast<size_t>(length * sampler.frontend().hop_length)));
+    }
     for (size_t i = 0; i < clips.size(); ++i) {
       char suffix[32];
       std::snprintf(suffix, sizeof(suffix), "_interp%02zu", i);
@@ -52,7 +61,7 @@ void run_generate(const GenerateFlags& f) {
     // --count 1` and the page's seed N give (Sampler::generate_clips).
     std::vector<uint64_t> seeds;
     for (int i = 0; i < f.count; ++i) seeds.push_back(Sampler::clip_seed(f.seed, i));
-    Sampler::Clips made = sampler.generate_clips(cls, seeds, f.truncation, gl);
+    Sampler::Clips made = sampler.generate_clips(cls, seeds, f.truncation, gl, f.seconds);
     mels = made.log_mels;
     clips = std::move(made.audio);
     for (uint64_t seed : seeds) suffixes.push_back("_seed" + std::to_string(seed));
@@ -101,6 +110,11 @@ void add_generate_command(CLI::App& app) {
                   "Truncation trick: resample latent components beyond +-T; 0 = off; default: "
                   "the model's (0.85 for --arch default, off for --arch seed)")
       ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--seconds", f->seconds,
+                  "Length of every clip in seconds (a model trained with --lengths variable, up "
+                  "to its longest clip); default: each clip's length drawn from its class's "
+                  "training clips (a fixed-length model: its one length)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--interpolate", f->interpolate,
                   "Second seed: interpolate from --seed to it in --steps clips");
   cmd->add_option("--steps", f->steps, "Interpolation steps, [1, 256]")

@@ -340,6 +340,14 @@ void add_train_command(CLI::App& app) {
              "Class frequency in real batches {none, classes}: none = in proportion to the "
              "data, classes = every class equally often per epoch");
   cmd->get_option("--balance")->check(CLI::IsMember({"none", "classes"}));
+  train_flag(cmd, f, "--lengths", &TrainConfig::lengths,
+             "Clip lengths {fixed, variable}: fixed = every clip --frames long (fitted when 0); "
+             "variable = each clip at its own length up to the data's longest (--frames sets "
+             "that longest), trained in --buckets length buckets (--arch default)");
+  cmd->get_option("--lengths")->check(CLI::IsMember({"fixed", "variable"}));
+  train_flag(cmd, f, "--buckets", &TrainConfig::buckets,
+             "--lengths variable: length buckets, at the 1/K .. K/K quantiles of the clips' "
+             "lengths, [1, 16]");
   train_flag(cmd, f, "--amp", &TrainConfig::amp,
              "Mixed precision {auto, off, bf16, fp16}: auto = fp16 on CUDA, bf16 on a CPU with "
              "native bf16, else off");

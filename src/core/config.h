@@ -65,6 +65,12 @@ struct TrainConfig {
   // Which classes real batches draw from: "classes" = every class equally often per epoch,
   // "none" = in proportion to the data (measured better on the example drums, EXPERIMENTS.md).
   std::string balance = "none";
+  // How long the clips G makes are (docs/training.md, "Clip lengths"): "fixed" = every clip
+  // [frontend] frames long (fitted to the data when 0); "variable" = each clip at its own
+  // length up to the longest the data needs (frames = that longest when set), trained in
+  // `buckets` length buckets with G told each clip's length. --arch default only.
+  std::string lengths = "fixed";
+  int buckets = 4;  // variable lengths: bucket widths at the 1/K .. K/K length quantiles, [1, 16]
   std::string amp = "auto";     // {auto, off, bf16, fp16}
   std::string device = "auto";  // {auto, cpu, cuda}
   uint64_t seed = 0;

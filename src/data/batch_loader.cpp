@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "data/length_buckets.h"
 #include "data/shuffle.h"
 
 namespace audiogan {
@@ -22,10 +23,13 @@ struct BatchLoader::State {
   std::condition_variable ready_cv;  // next() waits for the batch it must return
   bool stop = false;
   bool started = false;
-  uint64_t generation = 0;     // bumped per start_epoch: stale batches are dropped
-  std::vector<int64_t> order;  // the epoch's permutation of entries
-  int64_t next_assign = 0;     // next batch index a worker builds
-  int64_t next_deliver = 0;    // next batch index next() returns
+  uint64_t generation = 0;        // bumped per start_epoch: stale batches are dropped
+  std::vector<int64_t> order;     // the epoch's permutation of entries
+  std::vector<int> entry_bucket;  // bucketed: each entry's bucket index
+  std::vector<BucketBatch> plan;  // bucketed: the epoch's batches
+  int64_t bucketed_batches = 0;   // bucketed: batches per epoch (the same every epoch)
+  int64_t next_assign = 0;        // next batch index a worker builds
+  int64_t next_deliver = 0;       // next batch index next() returns
   int64_t end_batch = 0;
   struct Slot {
     Batch batch;
@@ -34,7 +38,22 @@ struct BatchLoader::State {
   std::map<int64_t, Slot> ready;
   std::vector<std::thread> workers;
 
-  State(const SpectrogramCache& c, BatchLoaderOptions o) : cache(c), options(o) {}
+  State(const SpectrogramCache& c, BatchLoaderOptions o) : cache(c), options(o) {
+    if (options.bucket_widths.empty()) return;
+    const torch::Tensor frames = cache.content_frames().to(torch::kLong).contiguous();
+    const int64_t* data = frames.data_ptr<int64_t>();
+    for (int64_t i = 0; i < frames.numel(); ++i) {
+      entry_bucket.push_back(bucket_of(data[i], options.bucket_widths));
+    }
+    bucketed_batches = static_cast<int64_t>(epoch_plan(0).size());
+  }
+
+  bool bucketed() const { return !options.bucket_widths.empty(); }
+
+  std::vector<BucketBatch> epoch_plan(int64_t epoch) const {
+    return bucket_batches(epoch_order(epoch), entry_bucket, options.bucket_widths, options.batch,
+                          options.seed, static_cast<uint64_t>(epoch));
+  }
 
   // Entries in one epoch.
   int64_t epoch_entries() const {
@@ -58,6 +77,7 @@ struct BatchLoader::State {
   // Optimiser steps per epoch; several shards per step always drop the last partial step, so
   // that every rank takes the same number of steps.
   int64_t batches_per_epoch() const {
+    if (bucketed()) return bucketed_batches;
     const int64_t n = epoch_entries();
     const int64_t per_step = static_cast<int64_t>(options.batch) * options.shards;
     if (options.drop_last || options.shards > 1) return n / per_step;
@@ -71,27 +91,35 @@ struct BatchLoader::State {
     return (step * options.shards + shard) * options.batch;
   }
 
-  // Copies entries `indices` into a new batch, converting fp16 to float32.
-  Batch assemble(const std::vector<int64_t>& indices) const {
+  // Copies entries `indices` into a new batch, converting fp16 to float32; width > 0 keeps each
+  // clip's first `width` frames and records its length (bucketed batches).
+  Batch assemble(const std::vector<int64_t>& indices, int64_t width) const {
     const torch::Tensor& source = cache.spectrograms();  // [N, n_mels, frames] float16
     const auto b = static_cast<int64_t>(indices.size());
+    const int64_t mels = source.size(1), frames = source.size(2);
+    const int64_t cut = width > 0 ? std::min(width, frames) : frames;
     Batch batch;
     auto options_f = torch::TensorOptions().dtype(torch::kFloat).pinned_memory(pin);
-    batch.spectrograms = torch::empty({b, 1, source.size(1), source.size(2)}, options_f);
+    batch.spectrograms = torch::empty({b, 1, mels, cut}, options_f);
     batch.labels = torch::empty({b}, torch::kLong);
+    if (width > 0) batch.frames = torch::empty({b}, torch::kLong);
     const int64_t* labels = cache.labels().data_ptr<int64_t>();
+    const int64_t* content = width > 0 ? cache.content_frames().data_ptr<int64_t>() : nullptr;
     int64_t* out_labels = batch.labels.data_ptr<int64_t>();
+    int64_t* out_frames = content ? batch.frames.data_ptr<int64_t>() : nullptr;
     // A plain loop, not Tensor::copy_: intra-op parallel regions entered from several loader
     // threads at once oversubscribe the cores (OpenMP teams spin) and stall for seconds.
-    const int64_t row = source.size(1) * source.size(2);
     const at::Half* rows = source.data_ptr<at::Half>();
     float* out = batch.spectrograms.data_ptr<float>();
     for (int64_t j = 0; j < b; ++j) {
       const int64_t index = indices[static_cast<size_t>(j)];
-      const at::Half* from = rows + index * row;
-      float* to = out + j * row;
-      for (int64_t k = 0; k < row; ++k) to[k] = static_cast<float>(from[k]);
+      for (int64_t m = 0; m < mels; ++m) {
+        const at::Half* from = rows + (index * mels + m) * frames;
+        float* to = out + (j * mels + m) * cut;
+        for (int64_t k = 0; k < cut; ++k) to[k] = static_cast<float>(from[k]);
+      }
       out_labels[j] = labels[index];
+      if (content) out_frames[j] = std::clamp<int64_t>(content[index], 1, cut);
     }
     return batch;
   }
@@ -107,14 +135,21 @@ struct BatchLoader::State {
       if (stop) return;
       const int64_t index = next_assign++;
       const uint64_t my_generation = generation;
-      const int64_t first = first_entry(index);
-      const int64_t last =
-          std::min<int64_t>(first + options.batch, static_cast<int64_t>(order.size()));
-      std::vector<int64_t> indices(order.begin() + first, order.begin() + last);
+      std::vector<int64_t> indices;
+      int64_t width = 0;
+      if (bucketed()) {
+        indices = plan[static_cast<size_t>(index)].entries;
+        width = plan[static_cast<size_t>(index)].width;
+      } else {
+        const int64_t first = first_entry(index);
+        const int64_t last =
+            std::min<int64_t>(first + options.batch, static_cast<int64_t>(order.size()));
+        indices.assign(order.begin() + first, order.begin() + last);
+      }
       lock.unlock();
       Slot slot;
       try {
-        slot.batch = assemble(indices);
+        slot.batch = assemble(indices, width);
       } catch (...) {
         slot.error = std::current_exception();
       }
@@ -129,7 +164,11 @@ struct BatchLoader::State {
   void start_locked(int64_t epoch, int64_t first_batch) {
     ++generation;
     ready.clear();
-    order = epoch_order(epoch);
+    if (bucketed()) {
+      plan = epoch_plan(epoch);
+    } else {
+      order = epoch_order(epoch);
+    }
     end_batch = batches_per_epoch() * options.local_shards;
     next_assign = next_deliver =
         std::clamp<int64_t>(first_batch * options.local_shards, 0, end_batch);
@@ -147,6 +186,11 @@ BatchLoader::BatchLoader(const SpectrogramCache& cache, BatchLoaderOptions optio
     throw ConfigError("batch loader: shards [" + std::to_string(options.first_shard) + ", " +
                       std::to_string(options.first_shard + options.local_shards) +
                       ") expected within [0, " + std::to_string(options.shards) + ")");
+  }
+  if (!options.bucket_widths.empty() && (options.shards > 1 || options.balance_classes)) {
+    throw ConfigError(
+        "batch loader: --lengths variable trains on one process without --accumulate and "
+        "without --balance classes");
   }
   options.workers = std::max(1, options.workers);
   options.prefetch = std::max(1, options.prefetch);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "data/spectrogram_cache.h"
 
@@ -12,6 +13,9 @@ namespace audiogan {
 struct Batch {
   torch::Tensor spectrograms;  // [B, 1, n_mels, frames] float32 (pinned when pin_memory)
   torch::Tensor labels;        // [B] int64
+  // Bucketed (variable-length) batches only: each clip's length [B] int64 in [1, width], where
+  // width = spectrograms.size(3) is the batch's bucket; undefined otherwise.
+  torch::Tensor frames;
 };
 
 struct BatchLoaderOptions {
@@ -33,6 +37,11 @@ struct BatchLoaderOptions {
   int shards = 1;
   int first_shard = 0;
   int local_shards = 1;
+  // Variable-length training: the bucket widths (data/length_buckets.h, ascending, the last the
+  // cache's frames). Each batch then holds clips of one bucket, cut to its width, with their
+  // lengths; an epoch draws every entry once (bucket_batches). Empty = every batch at the
+  // cache's full width. Needs one shard and no class balancing.
+  std::vector<int> bucket_widths;
 };
 
 class BatchLoader {

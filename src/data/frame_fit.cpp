@@ -8,23 +8,23 @@
 
 namespace audiogan {
 
-int fit_frames(const torch::Tensor& content_frames) {
+int fit_frames(const torch::Tensor& content_frames, double quantile) {
   if (content_frames.numel() == 0) {
     throw DataError("frames: cannot fit the frame count to a dataset without clips");
   }
   const torch::Tensor sorted = std::get<0>(content_frames.to(torch::kLong).flatten().sort());
   const int64_t n = sorted.numel();
   // Nearest rank: the smallest value with at least that share of the clips at or below it.
-  const auto rank = static_cast<int64_t>(std::ceil(kFrameFitQuantile * static_cast<double>(n))) - 1;
-  const int64_t quantile = sorted[std::clamp<int64_t>(rank, 0, n - 1)].item<int64_t>();
-  const int64_t rounded = (quantile + 15) / 16 * 16;
+  const auto rank = static_cast<int64_t>(std::ceil(quantile * static_cast<double>(n))) - 1;
+  const int64_t frames = sorted[std::clamp<int64_t>(rank, 0, n - 1)].item<int64_t>();
+  const int64_t rounded = (frames + 15) / 16 * 16;
   return static_cast<int>(std::clamp<int64_t>(rounded, 32, kFrameFitProbeFrames));
 }
 
 FrontendConfig resolve_training_frames(const Dataset& dataset, const FrontendConfig& frontend,
                                        const std::string& arch, const std::string& cache_dir,
                                        int threads, const CacheProgressCallback& progress,
-                                       CacheBuildReport* report) {
+                                       CacheBuildReport* report, double quantile) {
   if (frontend.frames != 0) return frontend;
   FrontendConfig resolved = frontend;
   if (arch == "seed") {
@@ -35,7 +35,7 @@ FrontendConfig resolve_training_frames(const Dataset& dataset, const FrontendCon
   probe.frames = kFrameFitProbeFrames;
   const SpectrogramCache cache =
       SpectrogramCache::build(dataset, probe, cache_dir, threads, progress, report);
-  resolved.frames = fit_frames(cache.content_frames());
+  resolved.frames = fit_frames(cache.content_frames(), quantile);
   return resolved;
 }
 

@@ -20,19 +20,26 @@ constexpr int kFrameFitProbeFrames = 512;
 // the longer clips lose only their quiet tails.
 constexpr double kFrameFitQuantile = 0.55;
 
+// Variable-length training (--lengths variable): the longest clip G makes holds the whole sound
+// of this share of the clips. Not 1: one 6 s outlier would otherwise set the size of G's first
+// layer and of every evaluation canvas; the 2 % of clips above it lose their quiet tails only.
+constexpr double kLongestFitQuantile = 0.98;
+
 // The kFrameFitQuantile quantile of `content_frames` ([N] int64, each clip's frames up to its
 // last non-silent one) rounded up to a multiple of 16 (the models halve four times), within
 // [32, kFrameFitProbeFrames]. A quantile, not the maximum: a few long cymbal tails would
 // otherwise set the length of every kick. Throws DataError when `content_frames` is empty.
-int fit_frames(const torch::Tensor& content_frames);
+// (quantile: another share, e.g. kLongestFitQuantile.)
+int fit_frames(const torch::Tensor& content_frames, double quantile = kFrameFitQuantile);
 
 // Returns `frontend` with frames resolved for training `arch` when frontend.frames is 0:
 // 512 for "seed" (the seeds' fixed 128 x 512 design), otherwise fit_frames() over a probe cache
-// of the dataset at 512 frames (built, or reused, in `cache_dir`). Any other frames value is
-// returned unchanged.
+// of the dataset at 512 frames (built, or reused, in `cache_dir`) at `quantile`. Any other frames
+// value is returned unchanged.
 FrontendConfig resolve_training_frames(const Dataset& dataset, const FrontendConfig& frontend,
                                        const std::string& arch, const std::string& cache_dir,
                                        int threads, const CacheProgressCallback& progress,
-                                       CacheBuildReport* report);
+                                       CacheBuildReport* report,
+                                       double quantile = kFrameFitQuantile);
 
 }  // namespace audiogan

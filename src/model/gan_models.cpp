@@ -1,7 +1,11 @@
 // The factory behind --arch: builds the generator and discriminator a ModelSpec names.
 #include "model/gan_models.h"
 
+#include <map>
+#include <vector>
+
 #include "core/error.h"
+#include "model/clip_length.h"
 #include "model/discriminator.h"
 #include "model/generator.h"
 #include "model/seed_discriminator.h"
@@ -19,6 +23,35 @@ int default_width(const std::string& arch) {
   if (arch == "seed") return 64;     // the seeds' 512-channel bottleneck
   if (arch == "default") return 32;  // fits the CPU time budget; see docs/design.md
   unknown_arch(arch);
+}
+
+torch::Tensor GeneratorBase::forward_frames(const torch::Tensor&, const torch::Tensor&,
+                                            const torch::Tensor&, int64_t) {
+  throw ConfigError(
+      "model: this generator makes clips of one fixed length (trained without "
+      "--lengths variable); it takes no per-clip length");
+}
+
+torch::Tensor GeneratorBase::forward_lengths(const torch::Tensor& z, const torch::Tensor& labels,
+                                             const torch::Tensor& frames, int64_t max_frames) {
+  // Clips of one sampling width together: a short clip drawn at a long clip's width would be at
+  // a width training never paired with its length.
+  const auto cpu_frames = frames.to(torch::kCPU, torch::kLong).contiguous();
+  std::map<int64_t, std::vector<int64_t>> rows_by_width;
+  for (int64_t i = 0; i < cpu_frames.numel(); ++i) {
+    rows_by_width[sampling_width(cpu_frames.data_ptr<int64_t>()[i], max_frames)].push_back(i);
+  }
+  std::vector<torch::Tensor> parts(static_cast<size_t>(cpu_frames.numel()));
+  for (const auto& [width, rows] : rows_by_width) {
+    const auto index = torch::tensor(rows, torch::kLong).to(z.device());
+    const auto made = forward_frames(z.index_select(0, index), labels.index_select(0, index),
+                                     frames.index_select(0, index), width);  // [n, 1, M, width]
+    const auto padded = torch::constant_pad_nd(made, {0, max_frames - width}, -1.0);
+    for (size_t k = 0; k < rows.size(); ++k) {
+      parts[static_cast<size_t>(rows[k])] = padded[static_cast<int64_t>(k)];
+    }
+  }
+  return torch::stack(parts);  // [B, 1, M, max_frames]
 }
 
 std::shared_ptr<GeneratorBase> make_generator(const ModelSpec& spec) {

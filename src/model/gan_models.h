@@ -20,6 +20,10 @@ struct ModelSpec {
   // Mel-row heights of the stages that get a self-attention block, in G and in D
   // (model/attention.h); empty = none.
   std::vector<int> attention;
+  // --lengths variable (--arch default only): frames is then the longest clip the model makes,
+  // and G takes each clip's length (GeneratorBase::forward_frames); D takes any width that is a
+  // multiple of 16 up to frames.
+  bool variable_length = false;
 };
 
 // z [B, latent] float, labels [B] int64 -> spectrograms [B, 1, n_mels, frames] in the normalised
@@ -27,6 +31,17 @@ struct ModelSpec {
 class GeneratorBase : public torch::nn::Module {
  public:
   virtual torch::Tensor forward(const torch::Tensor& z, const torch::Tensor& labels) = 0;
+  // Variable-length models: z [B, latent], labels [B], frames [B] int64 (each clip's length, in
+  // [1, width]) -> [B, 1, n_mels, width] with every frame from a clip's length on silent (-1).
+  // width is a multiple of 16 up to spec.frames. Throws ConfigError for a fixed-length model.
+  virtual torch::Tensor forward_frames(const torch::Tensor& z, const torch::Tensor& labels,
+                                       const torch::Tensor& frames, int64_t width);
+  // Sampling a variable-length model: each clip through forward_frames at the narrowest width
+  // that holds it (sampling_width), as training drew each clip at its bucket's width rather than
+  // at the longest width; clips of one width in one batch. frames [B] int64 in [1, max_frames]
+  // -> [B, 1, n_mels, max_frames], silence (-1) after each clip's length.
+  torch::Tensor forward_lengths(const torch::Tensor& z, const torch::Tensor& labels,
+                                const torch::Tensor& frames, int64_t max_frames);
 };
 
 // spectrograms [B, 1, n_mels, frames] normalised, labels [B] int64 -> logits [B, P] (P = 1 for a

@@ -48,6 +48,9 @@ ModelSpec resolve_spec(const ModelSpec& spec, int default_width) {
   if (out.frames < 16 || out.frames % 16 != 0)
     fail("--frames must be a positive multiple of 16 (the models halve it 4 times), got " +
          std::to_string(out.frames));
+  if (out.variable_length && out.arch != "default")
+    fail(
+        "--lengths variable needs --arch default (the seed design is the seeds' fixed 512 frames)");
   check_attention_rows(out);
   return out;
 }
@@ -60,9 +63,31 @@ void check_inputs(const char* component, const torch::Tensor& z, const torch::Te
   check_labels(component, labels, z.size(0), spec);
 }
 
+void check_frames(const char* component, const torch::Tensor& frames, int64_t batch, int64_t width,
+                  const ModelSpec& spec) {
+  if (width < 16 || width % 16 != 0 || width > spec.frames)
+    throw DataError(std::string(component) +
+                    ": expected a width that is a multiple of 16 in [16, " +
+                    std::to_string(spec.frames) + "], got " + std::to_string(width));
+  if (frames.dim() != 1 || frames.size(0) != batch || frames.scalar_type() != torch::kLong)
+    throw DataError(std::string(component) + ": expected frames [" + std::to_string(batch) +
+                    "] int64, got " + shape_of(frames) + " " +
+                    std::string(c10::toString(frames.scalar_type())));
+  if (batch > 0 && frames.device().is_cpu()) {
+    const int64_t lo = frames.min().item<int64_t>(), hi = frames.max().item<int64_t>();
+    if (lo < 1 || hi > width)
+      throw DataError(std::string(component) + ": expected frames in [1, " + std::to_string(width) +
+                      "], got values in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+}
+
 void check_spectrograms(const char* component, const torch::Tensor& x, const torch::Tensor& labels,
                         const ModelSpec& spec) {
-  if (x.dim() != 4 || x.size(1) != 1 || x.size(2) != spec.n_mels || x.size(3) != spec.frames)
+  // A variable-length model's D takes every width its G makes.
+  const bool width_ok = spec.variable_length ? x.dim() == 4 && x.size(3) >= 16 &&
+                                                   x.size(3) % 16 == 0 && x.size(3) <= spec.frames
+                                             : x.dim() == 4 && x.size(3) == spec.frames;
+  if (x.dim() != 4 || x.size(1) != 1 || x.size(2) != spec.n_mels || !width_ok)
     throw DataError(std::string(component) + ": expected spectrograms [B, 1, " +
                     std::to_string(spec.n_mels) + ", " + std::to_string(spec.frames) + "], got " +
                     shape_of(x));

@@ -13,7 +13,13 @@ ModelSpec resolve_spec(const ModelSpec& spec, int default_width);
 void check_inputs(const char* component, const torch::Tensor& z, const torch::Tensor& labels,
                   const ModelSpec& spec);
 
-// Checks spectrograms [B, 1, n_mels, frames] and labels [B]; throws DataError otherwise.
+// Checks frames [B] int64 in [1, width] and width a multiple of 16 in [16, spec.frames] (the
+// per-clip lengths of a variable-length model); throws DataError otherwise.
+void check_frames(const char* component, const torch::Tensor& frames, int64_t batch, int64_t width,
+                  const ModelSpec& spec);
+
+// Checks spectrograms [B, 1, n_mels, frames] (for a variable-length model any width that is a
+// multiple of 16 up to frames) and labels [B]; throws DataError otherwise.
 void check_spectrograms(const char* component, const torch::Tensor& x, const torch::Tensor& labels,
                         const ModelSpec& spec);
 

@@ -12,12 +12,12 @@ namespace {
 
 using nlohmann::json;
 
-// Clip ids name their content: checkpoint file (path, mtime, size), class, seed, truncation.
-// ref: FNV-1a 64-bit.
+// Clip ids name their content: checkpoint file (path, mtime, size), class, seed, truncation and
+// the asked length (0 = the model's choice). ref: FNV-1a 64-bit.
 std::string clip_id(const CheckpointInfo& checkpoint, int class_index, uint64_t seed,
-                    double truncation) {
-  char truncation_text[32];
-  std::snprintf(truncation_text, sizeof truncation_text, "%.17g", truncation);
+                    double truncation, double seconds) {
+  char truncation_text[64];
+  std::snprintf(truncation_text, sizeof truncation_text, "%.17g|%.17g", truncation, seconds);
   const std::string key = checkpoint.path.string() + "|" + std::to_string(checkpoint.mtime_ns) +
                           "|" + std::to_string(checkpoint.size) + "|" +
                           std::to_string(class_index) + "|" + std::to_string(seed) + "|" +
@@ -190,6 +190,7 @@ json Server::Impl::generate(const GenerateRequest& request) {
   const uint64_t seed = request.seed ? *request.seed : random_seed();
   const double truncation =
       request.truncation ? *request.truncation : source->default_truncation(path);
+  const double seconds = request.seconds.value_or(0.0);
 
   // Clip i uses seed + i, as `generate --seed` numbers its clips, so any clip can be reproduced
   // alone with count 1, here or from the command line.
@@ -198,7 +199,7 @@ json Server::Impl::generate(const GenerateRequest& request) {
   std::vector<std::shared_ptr<const Clip>> clips;
   for (int i = 0; i < request.count; ++i) {
     seeds.push_back(Sampler::clip_seed(seed, i));
-    ids.push_back(clip_id(checkpoint, class_index, seeds.back(), truncation));
+    ids.push_back(clip_id(checkpoint, class_index, seeds.back(), truncation, seconds));
     clips.push_back(cache.get(ids.back()));
     if (!clips.back()) missing_seeds.push_back(seeds.back());
   }
@@ -207,7 +208,7 @@ json Server::Impl::generate(const GenerateRequest& request) {
     if (pending.load() > config.max_pending)
       throw HttpError(503, "server busy: " + std::to_string(config.max_pending) +
                                " generate requests already queued, retry shortly");
-    auto made = source->generate(path, class_index, missing_seeds, truncation);
+    auto made = source->generate(path, class_index, missing_seeds, truncation, seconds);
     if (made.size() != missing_seeds.size())
       throw Error("serve: the generator returned " + std::to_string(made.size()) + " clips for " +
                   std::to_string(missing_seeds.size()) + " seeds");
@@ -233,6 +234,7 @@ json Server::Impl::generate(const GenerateRequest& request) {
           {"class_index", class_index},
           {"seed", seed},
           {"truncation", truncation},
+          {"seconds", request.seconds ? json(*request.seconds) : json(nullptr)},
           {"clips", out_clips}};
 }
 

@@ -16,10 +16,13 @@ class ClipSource {
   virtual ~ClipSource() = default;
   // Class names stored in the checkpoint at `checkpoint_path`. Throws audiogan::Error.
   virtual std::vector<std::string> classes(const std::string& checkpoint_path) = 0;
-  // One clip per seed, each depending only on (checkpoint, class, its seed, truncation), so a
-  // clip can be reproduced on its own. Implementations must be safe to call from many threads.
+  // One clip per seed, each depending only on (checkpoint, class, its seed, truncation,
+  // seconds), so a clip can be reproduced on its own. seconds > 0 asks a variable-length model
+  // for that length; 0 = the model's choice. Implementations must be safe to call from many
+  // threads.
   virtual std::vector<Clip> generate(const std::string& checkpoint_path, int class_index,
-                                     const std::vector<uint64_t>& seeds, double truncation) = 0;
+                                     const std::vector<uint64_t>& seeds, double truncation,
+                                     double seconds) = 0;
   // The truncation a request without one gets: the model's default (Sampler::default_truncation).
   virtual double default_truncation(const std::string& /*checkpoint_path*/) { return 0.0; }
 };

@@ -30,8 +30,9 @@ GenerateRequest GenerateRequest::parse(const std::string& body) {
   for (const auto& [key, value] : doc.items()) {
     (void)value;
     if (key != "run" && key != "checkpoint" && key != "class" && key != "count" && key != "seed" &&
-        key != "truncation") {
-      bad("unknown field '" + key + "'; expected run, checkpoint, class, count, seed, truncation");
+        key != "truncation" && key != "seconds") {
+      bad("unknown field '" + key +
+          "'; expected run, checkpoint, class, count, seed, truncation, seconds");
     }
   }
 
@@ -95,6 +96,14 @@ GenerateRequest GenerateRequest::parse(const std::string& body) {
     if (!std::isfinite(value) || value < 0.0 || value > kMaxTruncation)
       bad("field 'truncation' must be in [0, 10] (0 = none), found " + truncation.dump());
     request.truncation = value;
+  }
+  if (doc.contains("seconds") && !doc["seconds"].is_null()) {
+    const json& seconds = doc["seconds"];
+    if (!seconds.is_number()) bad("field 'seconds' must be a number in (0, 600]");
+    const double value = seconds.get<double>();
+    if (!std::isfinite(value) || value <= 0.0 || value > kMaxSeconds)
+      bad("field 'seconds' must be in (0, 600], found " + seconds.dump());
+    request.seconds = value;
   }
   return request;
 }

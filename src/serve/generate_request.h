@@ -33,6 +33,10 @@ struct GenerateRequest {
   // [0, 10]; 0 = no truncation; absent or null = the model's default
   // (Sampler::default_truncation).
   std::optional<double> truncation;
+  // (0, 600]: the clip's length for a model trained with --lengths variable; absent or null =
+  // drawn from the class's training lengths.
+  std::optional<double> seconds;
+  static constexpr double kMaxSeconds = 600.0;
 
   // Throws HttpError(400) naming the field, what was expected and what was found.
   static GenerateRequest parse(const std::string& body);

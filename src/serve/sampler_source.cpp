@@ -37,13 +37,14 @@ class SamplerSource : public ClipSource {
   }
 
   std::vector<Clip> generate(const std::string& checkpoint_path, int class_index,
-                             const std::vector<uint64_t>& seeds, double truncation) override {
+                             const std::vector<uint64_t>& seeds, double truncation,
+                             double seconds) override {
     const auto loaded = sampler(checkpoint_path);
     const std::string class_name = loaded->class_names().at(class_index);
     std::lock_guard<std::mutex> lock(generate_mutex_);
     torch::NoGradGuard no_grad;
     // The clips `generate --seed` gives for the same seeds (Sampler::generate_clips).
-    const Sampler::Clips made = loaded->generate_clips(class_index, seeds, truncation);
+    const Sampler::Clips made = loaded->generate_clips(class_index, seeds, truncation, {}, seconds);
 
     std::vector<Clip> clips;
     const int rate = loaded->frontend().sample_rate;

@@ -2,9 +2,11 @@
 #include "train/checkpoint.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -42,6 +44,37 @@ GradScalerState scaler_from(const nlohmann::json& j) {
   s.scale = j.at("scale").get<double>();
   s.growth_tracker = j.at("growth_tracker").get<int64_t>();
   return s;
+}
+
+// Removes the temp files "<name>.tmp.<pid>" in `folder` that a writer killed mid-write left
+// behind, for `target`'s name and its siblings of the same extension (a crash while writing
+// epoch_003.pt is cleaned up by the next last.pt): those of a process that no longer exists.
+// This process's own and a live writer's are kept, so only files nothing will rename go.
+void remove_stale_temp_files(const std::filesystem::path& folder,
+                             const std::filesystem::path& target) {
+  namespace fs = std::filesystem;
+  const std::string marker = ".tmp.";
+  std::error_code ec;
+  fs::directory_iterator it(folder, ec);
+  for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string file = it->path().filename().string();
+    const size_t at = file.rfind(marker);
+    if (at == std::string::npos || at == 0) continue;
+    const fs::path base = file.substr(0, at);
+    const bool sibling = base == target.filename() ||
+                         (target.has_extension() && base.extension() == target.extension());
+    const std::string digits = file.substr(at + marker.size());
+    if (!sibling || digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    const auto pid = static_cast<pid_t>(std::strtol(digits.c_str(), nullptr, 10));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    // ESRCH alone proves the writer is gone; EPERM means it runs under another user.
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code remove_error;
+    fs::remove(it->path(), remove_error);
+  }
 }
 
 }  // namespace
@@ -92,9 +125,16 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
   const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
   fs::create_directories(folder, ec);
+  remove_stale_temp_files(folder, target);
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  // On failure the temp file goes and `path` keeps its previous content (when it had one).
+  auto fail = [&](const std::string& what, const std::string& reason) {
+    ::unlink(temp.c_str());
+    return IoError("cannot " + what + " " + path + ": " + reason +
+                   " (the previous file, if any, is unchanged)");
+  };
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw IoError("cannot write " + temp + ": " + system_reason());
+  if (fd < 0) throw fail("write", "cannot create " + temp + ": " + system_reason());
   size_t written = 0;
   while (written < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
@@ -102,20 +142,15 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
       if (errno == EINTR) continue;
       const std::string reason = system_reason();
       ::close(fd);
-      ::unlink(temp.c_str());
-      throw IoError("cannot write " + temp + ": " + reason);
+      throw fail("write", reason);
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const std::string reason = system_reason();
-    ::unlink(temp.c_str());
-    throw IoError("cannot flush " + temp + ": " + reason);
-  }
+  const bool synced = ::fsync(fd) == 0;
+  const std::string sync_reason = synced ? "" : system_reason();
+  if (::close(fd) != 0 || !synced) throw fail("flush", synced ? system_reason() : sync_reason);
   if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = system_reason();
-    ::unlink(temp.c_str());
-    throw IoError("cannot rename " + temp + " to " + path + ": " + reason);
+    throw fail("rename " + temp + " to", system_reason());
   }
   // The rename itself is durable only once the folder's entry is on disk.
   const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -126,9 +161,10 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
 }
 
 nlohmann::json spec_to_json(const ModelSpec& spec) {
-  return {{"arch", spec.arch},          {"num_classes", spec.num_classes}, {"latent", spec.latent},
-          {"width", spec.width},        {"n_mels", spec.n_mels},           {"frames", spec.frames},
-          {"attention", spec.attention}};
+  return {{"arch", spec.arch},           {"num_classes", spec.num_classes},
+          {"latent", spec.latent},       {"width", spec.width},
+          {"n_mels", spec.n_mels},       {"frames", spec.frames},
+          {"attention", spec.attention}, {"variable_length", spec.variable_length}};
 }
 
 ModelSpec spec_from_json(const nlohmann::json& s) {
@@ -141,6 +177,7 @@ ModelSpec spec_from_json(const nlohmann::json& s) {
   spec.frames = s.at("frames").get<int>();
   // Files from before --attention have no such key: no attention.
   spec.attention = s.value("attention", std::vector<int>());
+  spec.variable_length = s.value("variable_length", false);
   return spec;
 }
 
@@ -159,7 +196,8 @@ nlohmann::json CheckpointMeta::to_json() const {
           {"data_root", data_root},
           {"cache_dir", cache_dir},
           {"scaler_g", scaler_json(scaler_g)},
-          {"scaler_d", scaler_json(scaler_d)}};
+          {"scaler_d", scaler_json(scaler_d)},
+          {"class_frames", class_frames}};
 }
 
 CheckpointMeta CheckpointMeta::from_json(const nlohmann::json& j, const std::string& origin) {
@@ -179,6 +217,7 @@ CheckpointMeta CheckpointMeta::from_json(const nlohmann::json& j, const std::str
     m.cache_dir = j.value("cache_dir", std::string());
     if (j.contains("scaler_g")) m.scaler_g = scaler_from(j.at("scaler_g"));
     if (j.contains("scaler_d")) m.scaler_d = scaler_from(j.at("scaler_d"));
+    m.class_frames = j.value("class_frames", std::vector<std::vector<int64_t>>());
     return m;
   } catch (const nlohmann::json::exception& error) {
     throw DataError("checkpoint: " + origin + ": metadata is incomplete: " + error.what());

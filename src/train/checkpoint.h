@@ -40,6 +40,9 @@ struct CheckpointMeta {
   std::string cache_dir;
   GradScalerState scaler_g;
   GradScalerState scaler_d;
+  // Variable-length models: per class, the sorted lengths (frames) of the training clips, which
+  // sampling draws each clip's length from. Empty for fixed-length models.
+  std::vector<std::vector<int64_t>> class_frames;
 
   nlohmann::json to_json() const;
   // Throws DataError naming `origin` when a field is missing or of the wrong type.
@@ -95,8 +98,12 @@ std::string read_framed_file(const std::string& path, const char (&magic)[16],
 // True when the file starts with the checkpoint magic (an export file does not).
 bool is_checkpoint_file(const std::string& path);
 
-// Writes `bytes` to `path` atomically (temp file in the same folder, fsync, rename, fsync of the
-// folder). Throws IoError naming the path and the system's reason.
+// Writes `bytes` to `path` atomically (temp file "<path>.tmp.<pid>" in the same folder, fsync,
+// rename, fsync of the folder), so a crash at any moment leaves either the old or the new file
+// whole. Throws IoError naming the path and the system's reason (a full disk, a file-size limit);
+// the temp file is then removed and `path` keeps its previous content. Temp files that a killed
+// process left behind (their pid no longer runs) for `path` or a sibling with the same extension
+// (e.g. epoch_003.pt.tmp.<pid> beside last.pt) are removed first.
 void write_file_atomically(const std::string& path, const std::string& bytes);
 
 // FNV-1a 64-bit hash of a byte range (the checkpoint checksum).

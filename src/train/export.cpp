@@ -36,6 +36,12 @@ torch::jit::Module script_tree(const torch::nn::Module& module, const std::strin
 void export_generator(const std::string& checkpoint_path, const std::string& out_path) {
   CheckpointReader reader(checkpoint_path);
   const auto& meta = reader.meta();
+  if (meta.spec.variable_length) {
+    // The TorchScript generator (model/generator_script.h) has no length input yet.
+    throw ConfigError("export: " + checkpoint_path +
+                      " is a variable-length model (--lengths variable), which export does not "
+                      "write yet; generate and serve read its checkpoint directly");
+  }
   auto generator = make_generator(meta.spec);
   reader.load_module(meta.has_ema ? "ema_generator" : "generator", *generator);
   generator->eval();

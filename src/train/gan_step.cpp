@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "model/autocast.h"
+#include "model/clip_length.h"
 #include "train/buffer_snapshot.h"
 #include "train/gradient_penalty.h"
 
@@ -110,7 +111,7 @@ StepStats gan_step(GanNets& nets, GanLoss loss, const Precision& precision,
                    double mode_seeking, const DiscriminatorInput& for_d,
                    const CriticOptions& critic) {
   return gan_step(nets, loss, precision,
-                  std::vector<MicroBatch>{MicroBatch{real, labels, z, for_d, critic.rng}},
+                  std::vector<MicroBatch>{MicroBatch{real, labels, z, for_d, critic.rng, {}}},
                   mode_seeking, critic);
 }
 
@@ -150,17 +151,24 @@ StepStats gan_step(GanNets& nets, GanLoss loss, const Precision& precision,
     g_buffers.before(k);
     p.seek = mode_seeking > 0 && m.labels.size(0) >= 2;
     p.fake_labels = p.seek ? paired_labels(m.labels) : m.labels;
+    const bool by_length = m.frames.defined();
+    const torch::Tensor real = by_length ? silence_after(m.real, m.frames, -1.0) : m.real;
+    const torch::Tensor fake_frames =
+        !by_length || !p.seek
+            ? m.frames
+            : m.frames.index_select(0, paired_rows(m.frames.size(0)).to(m.frames.device()));
     torch::Tensor loss_d, real_logits, fake_logits, real_for_d;
     {
       // No scope at all in fp32: autocast rejects a float32 target dtype.
       std::optional<AutocastScope> autocast;
       if (precision.autocast) autocast.emplace(device_type, true, precision.dtype);
-      real_for_d = m.for_d ? m.for_d(m.real) : m.real;
+      real_for_d = m.for_d ? m.for_d(real) : real;
       real_logits = nets.d->forward(real_for_d, m.labels);
       {
         // A critic-only step needs G's samples, not their graph.
         torch::AutoGradMode grad_mode(critic.update_g && torch::GradMode::is_enabled());
-        p.fake = nets.g->forward(m.z, p.fake_labels);
+        p.fake = by_length ? nets.g->forward_frames(m.z, p.fake_labels, fake_frames, real.size(3))
+                           : nets.g->forward(m.z, p.fake_labels);
         p.fake_for_d = m.for_d ? m.for_d(p.fake) : p.fake;
       }
       fake_logits = nets.d->forward(p.fake_for_d.detach(), p.fake_labels);

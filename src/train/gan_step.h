@@ -84,6 +84,11 @@ struct MicroBatch {
   DiscriminatorInput for_d;  // as in gan_step, drawing from `rng`; may be unset
   at::Generator rng;         // this micro-batch's draws (WGAN-GP's interpolation weights);
                              // undefined: the critic options' generator
+  // Variable-length models: each real clip's length [B] int64 in [1, frames]. The real frames
+  // from a clip's length on are replaced by silence before D sees them (whatever the batch held
+  // there), and G makes each fake at the length of the real clip of its label. Undefined: every
+  // clip the batch's full length (fixed-length models).
+  torch::Tensor frames;
 };
 
 // gan_step over the K micro-batches of one step: each net's gradients are summed over them with

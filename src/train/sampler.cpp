@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <mutex>
 
 #include "core/error.h"
+#include "model/clip_length.h"
 #include "model/gan_models.h"
 #include "train/checkpoint.h"
 #include "train/export.h"
@@ -21,6 +23,7 @@ struct Sampler::State {
   std::vector<std::string> class_names;
   FrontendConfig frontend;
   Normalisation normalisation;
+  std::vector<std::vector<int64_t>> class_frames;  // variable-length models
   torch::Device device{torch::kCPU};
   std::mutex mutex;  // one forward at a time (the server calls from several threads)
 };
@@ -35,6 +38,7 @@ Sampler Sampler::load(const std::string& checkpoint_path, const std::string& dev
     state->class_names = meta.class_names;
     state->frontend = Config::from_toml_string(meta.config_toml, checkpoint_path).frontend;
     state->normalisation = meta.normalisation;
+    state->class_frames = meta.class_frames;
     state->generator = make_generator(state->spec);
     reader.load_module(meta.has_ema ? "ema_generator" : "generator", *state->generator);
   } else {
@@ -101,12 +105,64 @@ torch::Tensor Sampler::latents(int count, uint64_t seed, double truncation) cons
   return z;
 }
 
-torch::Tensor Sampler::generate_log_mel(const torch::Tensor& z, const torch::Tensor& labels) const {
+torch::Tensor Sampler::generate_log_mel(const torch::Tensor& z, const torch::Tensor& labels,
+                                        const torch::Tensor& frames) const {
   torch::NoGradGuard no_grad;
   std::lock_guard<std::mutex> lock(state_->mutex);
-  auto out = state_->generator->forward(z.to(state_->device, torch::kFloat),
-                                        labels.to(state_->device, torch::kLong));
+  const auto device_z = z.to(state_->device, torch::kFloat);
+  const auto device_labels = labels.to(state_->device, torch::kLong);
+  if (!frames.defined()) {
+    const auto out = state_->generator->forward(device_z, device_labels);
+    return state_->normalisation.from_model(out).squeeze(1).cpu();  // [B, n_mels, frames]
+  }
+  const auto out = state_->generator->forward_lengths(
+      device_z, device_labels, frames.to(state_->device, torch::kLong), state_->spec.frames);
   return state_->normalisation.from_model(out).squeeze(1).cpu();  // [B, n_mels, frames]
+}
+
+bool Sampler::variable_length() const {
+  return state_->spec.variable_length;
+}
+
+double Sampler::max_seconds() const {
+  return static_cast<double>(state_->spec.frames) * state_->frontend.hop_length /
+         state_->frontend.sample_rate;
+}
+
+namespace {
+// "2.5", "5.94": seconds as a person reads them.
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", seconds);
+  return text;
+}
+}  // namespace
+
+// Salt of the length draws, so a clip's length and its latent are independent streams.
+constexpr uint64_t kLengthSeedSalt = 0x1e9c7f3a5b2d4e61ull;
+
+int64_t Sampler::clip_frames(int class_index, uint64_t seed, double seconds) const {
+  const auto& spec = state_->spec;
+  if (seconds > 0) {
+    if (!spec.variable_length) {
+      throw ConfigError(
+          "sampler: a length (--seconds) needs a model trained with --lengths "
+          "variable; this one makes every clip " +
+          seconds_text(max_seconds()) + " s long");
+    }
+    if (seconds > max_seconds() + 1e-9) {
+      throw ConfigError("sampler: --seconds " + seconds_text(seconds) +
+                        " is longer than this model's longest clip (" +
+                        seconds_text(max_seconds()) + " s)");
+    }
+    const auto frames = static_cast<int64_t>(
+        std::lround(seconds * state_->frontend.sample_rate / state_->frontend.hop_length));
+    return std::clamp<int64_t>(frames, 1, spec.frames);
+  }
+  if (!spec.variable_length || state_->class_frames.empty()) return spec.frames;
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(seed ^ kLengthSeedSalt);
+  return draw_frames(state_->class_frames, torch::full({1}, class_index, torch::kLong), generator)
+      .item<int64_t>();
 }
 
 torch::Tensor Sampler::generate_log_mel(int class_index, int count, uint64_t seed,
@@ -116,7 +172,12 @@ torch::Tensor Sampler::generate_log_mel(int class_index, int count, uint64_t see
                     std::to_string(state_->class_names.size()) + ")");
   }
   auto labels = torch::full({count}, class_index, torch::kLong);
-  return generate_log_mel(latents(count, seed, truncation), labels);
+  torch::Tensor frames;
+  if (state_->spec.variable_length && !state_->class_frames.empty()) {
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(seed ^ kLengthSeedSalt);
+    frames = draw_frames(state_->class_frames, labels, generator);
+  }
+  return generate_log_mel(latents(count, seed, truncation), labels, frames);
 }
 
 torch::Tensor slerp_path(const torch::Tensor& a, const torch::Tensor& b, int steps) {
@@ -149,18 +210,27 @@ torch::Tensor Sampler::clip_latents(const std::vector<uint64_t>& seeds, double t
 }
 
 Sampler::Clips Sampler::generate_clips(int class_index, const std::vector<uint64_t>& seeds,
-                                       double truncation,
-                                       dsp::GriffinLimOptions griffin_lim) const {
+                                       double truncation, dsp::GriffinLimOptions griffin_lim,
+                                       double seconds) const {
   // One clip at a time, through G and through Griffin-Lim: a batched forward rounds differently
   // with the batch's size (measured: 3 LSB of 16-bit audio), and a batch's random initial phase
   // would tie a clip to its position. So a clip is bit-identical whatever it was asked with.
   Clips clips;
   const torch::Tensor label = torch::full({1}, class_index, torch::kLong);
   std::vector<torch::Tensor> log_mels;
+  const bool by_length = state_->spec.variable_length;
   for (uint64_t seed : seeds) {
-    log_mels.push_back(generate_log_mel(clip_latents({seed}, truncation), label));  // [1, M, F]
+    const int64_t frames = clip_frames(class_index, seed, seconds);
+    const auto frames_tensor = by_length ? torch::full({1}, frames, torch::kLong) : torch::Tensor();
+    log_mels.push_back(generate_log_mel(clip_latents({seed}, truncation), label,
+                                        frames_tensor));  // [1, M, F]
     griffin_lim.seed = seed;
-    clips.audio.push_back(to_audio(log_mels.back(), griffin_lim).at(0));
+    auto audio = to_audio(log_mels.back(), griffin_lim).at(0);
+    // A clip ends where its frames end, not at the longest clip's silence.
+    const auto samples = static_cast<size_t>(frames * state_->frontend.hop_length);
+    if (by_length && audio.size() > samples) audio.resize(samples);
+    clips.audio.push_back(std::move(audio));
+    clips.frames.push_back(frames);
   }
   clips.log_mels = log_mels.empty() ? torch::empty({0, frontend().n_mels, frontend().frames})
                                     : torch::cat(log_mels, 0);  // [N, n_mels, frames], CPU

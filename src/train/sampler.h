@@ -33,8 +33,20 @@ class Sampler {
   // truncation < 0 means default_truncation().
   torch::Tensor latents(int count, uint64_t seed, double truncation = 0.0) const;
   // z [B, latent], labels [B] int64 -> log-mels [B, n_mels, frames] in log1p units (denormalised).
-  torch::Tensor generate_log_mel(const torch::Tensor& z, const torch::Tensor& labels) const;
-  // Convenience: `count` clips of one class from `seed`.
+  // A variable-length model makes clip i frames[i] long ([B] int64; undefined: every clip the
+  // longest), silent after; a fixed-length model takes no frames.
+  torch::Tensor generate_log_mel(const torch::Tensor& z, const torch::Tensor& labels,
+                                 const torch::Tensor& frames = {}) const;
+  // Whether the model makes clips of their own lengths (trained with --lengths variable).
+  bool variable_length() const;
+  // The longest clip the model makes, in seconds (every clip's length for a fixed-length model).
+  double max_seconds() const;
+  // A clip's length in frames: `seconds` > 0 converted (ConfigError for a fixed-length model or
+  // beyond max_seconds()); else for a variable-length model a draw from the class's training
+  // lengths that depends on `seed` alone; else the model's frames.
+  int64_t clip_frames(int class_index, uint64_t seed, double seconds = 0) const;
+  // Convenience: `count` clips of one class from `seed` (a variable-length model draws their
+  // lengths from the seed too).
   torch::Tensor generate_log_mel(int class_index, int count, uint64_t seed,
                                  double truncation = 0.0) const;
   // log-mels [B, n_mels, frames] -> one waveform per row at frontend().sample_rate.
@@ -51,12 +63,14 @@ class Sampler {
   struct Clips {
     torch::Tensor log_mels;                 // [N, n_mels, frames], log1p units
     std::vector<std::vector<float>> audio;  // clip i vocoded with Griffin-Lim seeded seeds[i]
+    std::vector<int64_t> frames;            // clip i's length (its audio is cut to it)
   };
   // The clips of one class for `seeds`, as above, each made alone (G and Griffin-Lim), so a clip
   // is bit-identical whichever request it came in; `griffin_lim.seed` is replaced by each clip's
   // seed.
+  // Each clip's length is clip_frames(class_index, seed, seconds).
   Clips generate_clips(int class_index, const std::vector<uint64_t>& seeds, double truncation,
-                       dsp::GriffinLimOptions griffin_lim = {}) const;
+                       dsp::GriffinLimOptions griffin_lim = {}, double seconds = 0) const;
 
  private:
   struct State;

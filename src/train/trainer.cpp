@@ -14,7 +14,9 @@
 #include "data/batch_loader.h"
 #include "data/dataset.h"
 #include "data/frame_fit.h"
+#include "data/length_buckets.h"
 #include "model/attention.h"
+#include "model/clip_length.h"
 #include "train/augment.h"
 #include "train/checkpoint.h"
 #include "train/collapse_monitor.h"
@@ -220,6 +222,9 @@ class Session {
   at::Generator rng_;                 // latents of training steps (shard 0's: see ParallelRun)
   std::unique_ptr<ParallelRun> par_;  // this process's share of a data-parallel step
   torch::Tensor fixed_z_, fixed_labels_;
+  torch::Tensor fixed_frames_;  // variable lengths: the fixed clips' lengths, drawn once
+  std::vector<std::vector<int64_t>> class_frames_;  // variable lengths: per class, sorted
+  std::vector<int> bucket_widths_;                  // variable lengths: ascending
   OutputStats real_stats_;
   int64_t epoch_ = 0, batch_ = 0, step_ = 0;
   // Steps in a row whose update was skipped for a NaN/Inf (check_finite). While it is > 0 no
@@ -238,13 +243,15 @@ void Session::open_data() {
   status("spectrogram cache: checking " + std::to_string(dataset.files.size()) + " files");
   if (config_.frontend.frames == 0) {
     CacheBuildReport probe_report;
-    config_.frontend = resolve_training_frames(dataset, config_.frontend, config_.train.arch,
-                                               o_.cache_dir, config_.train.threads,
-                                               o_.callbacks.on_cache_progress, &probe_report);
+    const bool variable = config_.train.lengths == "variable";
+    config_.frontend =
+        resolve_training_frames(dataset, config_.frontend, config_.train.arch, o_.cache_dir,
+                                config_.train.threads, o_.callbacks.on_cache_progress,
+                                &probe_report, variable ? kLongestFitQuantile : kFrameFitQuantile);
     status("frames: " + std::to_string(config_.frontend.frames) +
-           (config_.train.arch == "seed"
-                ? " (the seed design's length)"
-                : " (fitted: 55th percentile of the clips' sound length)"));
+           (config_.train.arch == "seed" ? " (the seed design's length)"
+            : variable ? " (the longest clip: 98th percentile of the clips' sound length)"
+                       : " (fitted: 55th percentile of the clips' sound length)"));
   }
   CacheBuildReport report;
   cache_ = std::make_unique<SpectrogramCache>(
@@ -257,6 +264,19 @@ void Session::open_data() {
          std::to_string(report.reused) + " reused, " + std::to_string(report.computed) +
          " computed");
   if (cache_->size() == 0) throw DataError("train: no usable clip in " + o_.data_root);
+  if (config_.train.lengths == "variable") {
+    const int classes = static_cast<int>(cache_->class_names().size());
+    class_frames_ =
+        class_lengths(cache_->content_frames(), cache_->labels(), classes, config_.frontend.frames);
+    bucket_widths_ =
+        bucket_widths(cache_->content_frames(), config_.frontend.frames, config_.train.buckets);
+    std::string widths;
+    for (const int w : bucket_widths_) widths += (widths.empty() ? "" : ", ") + std::to_string(w);
+    const int64_t cut = (cache_->content_frames() > config_.frontend.frames).sum().item<int64_t>();
+    status("clip lengths: variable, buckets of " + widths + " frames; " + std::to_string(cut) +
+           " clips longer than " + std::to_string(config_.frontend.frames) +
+           " frames lose their tails");
+  }
 }
 
 void Session::build_models() {
@@ -274,6 +294,7 @@ void Session::build_models() {
         std::to_string(spec_.frames));
   }
   spec_.attention = t.attention_rows();
+  spec_.variable_length = t.lengths == "variable";
   check_attention_memory(spec_, t.batch);
   torch::manual_seed(t.seed);
   nets_.g = make_generator(spec_);
@@ -303,6 +324,7 @@ void Session::build_models() {
   const int64_t k = std::max(1, o_.monitor_per_class);
   fixed_z_ = torch::randn({spec_.num_classes * k, spec_.latent}, fixed, torch::kFloat);
   fixed_labels_ = torch::arange(spec_.num_classes, torch::kLong).repeat_interleave(k);
+  if (spec_.variable_length) fixed_frames_ = draw_frames(class_frames_, fixed_labels_, fixed);
 }
 
 void Session::restore(const CheckpointReader& reader) {
@@ -340,6 +362,7 @@ void Session::save(const std::vector<std::string>& paths, int64_t epoch, int64_t
   meta.cache_dir = o_.cache_dir;
   meta.scaler_g = nets_.scaler_g.state();
   meta.scaler_d = nets_.scaler_d.state();
+  meta.class_frames = class_frames_;
   CheckpointWriter writer;
   writer.add_module("generator", *nets_.g);
   writer.add_module("discriminator", *nets_.d);
@@ -364,7 +387,11 @@ torch::Tensor Session::sample_fixed() {
     const int64_t n = std::min<int64_t>(32, fixed_z_.size(0) - i);
     auto z = fixed_z_.narrow(0, i, n).to(device_);
     auto labels = fixed_labels_.narrow(0, i, n).to(device_);
-    parts.push_back(norm_.from_model(g->forward(z, labels)).squeeze(1).cpu());  // [n, M, F]
+    const auto out =
+        fixed_frames_.defined()
+            ? g->forward_lengths(z, labels, fixed_frames_.narrow(0, i, n).to(device_), spec_.frames)
+            : g->forward(z, labels);
+    parts.push_back(norm_.from_model(out).squeeze(1).cpu());  // [n, M, F]
   }
   g->train(was_training);
   return torch::cat(parts);
@@ -513,6 +540,7 @@ TrainResult Session::run() {
   loader_options.shards = par_->shards();
   loader_options.first_shard = par_->first_shard();
   loader_options.local_shards = par_->accumulate();
+  loader_options.bucket_widths = bucket_widths_;
   BatchLoader loader(*cache_, loader_options);
   const int64_t per_epoch = loader.batches_per_epoch();
   if (per_epoch == 0) {
@@ -558,6 +586,7 @@ TrainResult Session::run() {
         m.rng = par_->micro_batch_rng(k, step_, rng_);
         m.real = norm_.to_model(batch.spectrograms.to(device_, non_blocking));
         m.labels = batch.labels.to(device_, non_blocking);
+        if (batch.frames.defined()) m.frames = batch.frames.to(device_, non_blocking);
         m.z = torch::randn({m.real.size(0), spec_.latent}, m.rng, torch::kFloat)
                   .to(device_, non_blocking);
         m.for_d = for_d_from(m.rng);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -288,6 +289,50 @@ TEST_F(BatchLoaderTest, ARankResumesItsShardsAtAStep) {
   ASSERT_EQ(whole.size(), 2u);  // 10 entries, 4 per step
   expect_same(std::vector<Batch>(whole.begin() + 1, whole.end()), epoch(loader, 1, /*first=*/1));
   options.first_shard = 2;  // outside [0, shards)
+  EXPECT_THROW(BatchLoader(*cache_, options), ConfigError);
+}
+
+// Variable-length batches: one bucket per batch, each clip cut to its bucket's width with its
+// length, every entry once per epoch, and the same batches for the same epoch.
+TEST_F(BatchLoaderTest, BucketedBatchesHoldOneWidthAndEveryEntryOnce) {
+  BatchLoaderOptions options;
+  options.batch = 2;
+  options.workers = 2;
+  options.bucket_widths = {4, 8};
+  BatchLoader loader(*cache_, options);
+  const auto content = cache_->content_frames().to(torch::kLong);
+  const auto batches = epoch(loader, 0);
+  ASSERT_EQ(static_cast<int64_t>(batches.size()), loader.batches_per_epoch());
+  std::multiset<int64_t> seen;
+  for (const Batch& batch : batches) {
+    const int64_t width = batch.spectrograms.size(3);
+    ASSERT_TRUE(width == 4 || width == 8) << width;
+    ASSERT_TRUE(batch.frames.defined());
+    for (int64_t j = 0; j < batch.labels.size(0); ++j) {
+      // The clip is the first `width` frames of one cache row, of this bucket.
+      int64_t source = -1;
+      for (int64_t i = 0; i < cache_->size(); ++i) {
+        const auto row = cache_->spectrograms()[i].to(torch::kFloat).narrow(1, 0, width);
+        if (torch::equal(row, batch.spectrograms[j][0])) source = i;
+      }
+      ASSERT_GE(source, 0);
+      seen.insert(source);
+      const int64_t length = content[source].item<int64_t>();
+      EXPECT_EQ(width, length <= 4 ? 4 : 8) << "clip of " << length << " frames";
+      EXPECT_EQ(batch.frames[j].item<int64_t>(), std::clamp<int64_t>(length, 1, width));
+      EXPECT_EQ(batch.labels[j].item<int64_t>(), cache_->labels()[source].item<int64_t>());
+    }
+  }
+  EXPECT_EQ(seen.size(), 10u);
+  EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()).size(), 10u);
+  const auto again = epoch(loader, 0);
+  ASSERT_EQ(again.size(), batches.size());
+  for (size_t i = 0; i < again.size(); ++i) {
+    EXPECT_TRUE(torch::equal(again[i].spectrograms, batches[i].spectrograms)) << i;
+    EXPECT_TRUE(torch::equal(again[i].frames, batches[i].frames)) << i;
+  }
+  options.shards = 2;
+  options.local_shards = 2;
   EXPECT_THROW(BatchLoader(*cache_, options), ConfigError);
 }
 

@@ -25,6 +25,9 @@ TEST(GenerateRequest, FillsDefaultsForOptionalFields) {
   EXPECT_FALSE(GenerateRequest::parse(R"({"run":"r","class":1,"truncation":null})").truncation);
   EXPECT_EQ(*GenerateRequest::parse(R"({"run":"r","class":1,"truncation":0})").truncation, 0.0);
   EXPECT_TRUE(request.checkpoint.empty());
+  EXPECT_FALSE(request.seconds.has_value());  // each clip at its class's drawn length
+  EXPECT_EQ(*GenerateRequest::parse(R"({"run":"r","class":1,"seconds":2.5})").seconds, 2.5);
+  EXPECT_FALSE(GenerateRequest::parse(R"({"run":"r","class":1,"seconds":null})").seconds);
 }
 
 TEST(GenerateRequest, AcceptsSeedsAsNumbersOrDecimalStringsUpTo64Bits) {
@@ -40,6 +43,10 @@ TEST(GenerateRequest, RefusesOutOfRangeAndMalformedInput) {
   EXPECT_EQ(status_of(R"({"run":"r","class":"k","count":1.5})"), 400);
   EXPECT_EQ(status_of(R"({"run":"r","class":"k","seed":"18446744073709551616"})"), 400);
   EXPECT_EQ(status_of(R"({"run":"r","class":"k","truncation":11})"), 400);
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","seconds":0})"), 400);
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","seconds":-1})"), 400);
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","seconds":601})"), 400);
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","seconds":"2"})"), 400);
   EXPECT_EQ(status_of(R"({"run":"","class":"k"})"), 400);
   EXPECT_EQ(status_of(R"({"run":"r","class":null})"), 400);
   EXPECT_EQ(status_of("not json"), 400);

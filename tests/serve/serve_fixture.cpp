@@ -18,18 +18,21 @@ std::vector<std::string> FakeSource::classes(const std::string&) {
 }
 
 std::vector<Clip> FakeSource::generate(const std::string&, int class_index,
-                                       const std::vector<uint64_t>& seeds, double truncation) {
+                                       const std::vector<uint64_t>& seeds, double truncation,
+                                       double seconds) {
   std::vector<Clip> clips;
   for (uint64_t seed : seeds) {
     const int rate = 8000;
-    std::vector<float> samples(rate / 10);
+    // As a variable-length model does: the asked length, else 0.1 s.
+    const double duration = seconds > 0 ? seconds : 0.1;
+    std::vector<float> samples(static_cast<size_t>(duration * rate));
     const double hz = 100.0 + static_cast<double>(seed % 1000) + 50.0 * class_index + truncation;
     for (size_t i = 0; i < samples.size(); ++i)
       samples[i] = static_cast<float>(0.5 * std::sin(2 * M_PI * hz * i / rate));
     Clip clip;
     clip.wav = encode_wav_pcm16(samples, rate);
     clip.png = std::string("\x89PNG\r\n\x1a\n", 8) + "fake:" + std::to_string(seed);
-    clip.duration_s = 0.1;
+    clip.duration_s = duration;
     clips.push_back(std::move(clip));
     ++generated;
   }

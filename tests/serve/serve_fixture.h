@@ -22,7 +22,8 @@ class FakeSource : public ClipSource {
  public:
   std::vector<std::string> classes(const std::string& checkpoint_path) override;
   std::vector<Clip> generate(const std::string& checkpoint_path, int class_index,
-                             const std::vector<uint64_t>& seeds, double truncation) override;
+                             const std::vector<uint64_t>& seeds, double truncation,
+                             double seconds) override;
   // What a request without a truncation gets, as a model would say.
   double default_truncation(const std::string& /*checkpoint_path*/) override { return 0.3; }
   std::atomic<int> generated{0};

@@ -164,6 +164,24 @@ TEST(ServeApi, TruncationDefaultsToTheModelsOwn) {
   EXPECT_EQ(same["clips"][0]["id"], plain["clips"][0]["id"]);
 }
 
+// A length goes to the model and into the clip's identity: the same seed at another length is
+// another clip; without one, the response says so with null.
+TEST(ServeApi, SecondsReachTheModelAndNameTheClip) {
+  RunningServer server(make_fake_runs("seconds"), std::make_shared<FakeSource>());
+  auto client = server.client();
+  const json plain = body_of(post_json(client, {{"run", "alpha"}, {"class", "kick"}, {"seed", 3}}));
+  EXPECT_TRUE(plain["seconds"].is_null());
+  const json longer = body_of(
+      post_json(client, {{"run", "alpha"}, {"class", "kick"}, {"seed", 3}, {"seconds", 0.5}}));
+  EXPECT_EQ(longer["seconds"], 0.5);
+  EXPECT_DOUBLE_EQ(longer["clips"][0]["duration_s"].get<double>(), 0.5);
+  EXPECT_NE(plain["clips"][0]["id"], longer["clips"][0]["id"]);
+  auto wav = client.Get(longer["clips"][0]["wav"].get<std::string>());
+  ASSERT_TRUE(wav);
+  // 0.5 s of 16-bit mono at 8 kHz after the 44-byte header.
+  EXPECT_EQ(wav->body.size(), 44u + 2u * 4000u);
+}
+
 TEST(ServeApi, SameSeedGivesSameClipsAndReusesTheCache) {
   auto source = std::make_shared<FakeSource>();
   RunningServer server(make_fake_runs("seed"), source);
@@ -218,6 +236,7 @@ TEST(ServeApi, BadGenerateRequestsGetJsonErrors) {
   expect_json_error(with("seed", -1), 400, "'seed'");
   expect_json_error(with("seed", "12a"), 400, "'seed'");
   expect_json_error(with("truncation", -0.5), 400, "'truncation'");
+  expect_json_error(with("seconds", 0), 400, "'seconds'");
   expect_json_error(with("colour", "red"), 400, "unknown field 'colour'");
   expect_json_error(post_json(client, {{"class", "kick"}}), 400, "'run'");
   expect_json_error(client.Post("/api/generate", "{\"run\": \"alpha\",", "application/json"), 400,

@@ -130,6 +130,7 @@ async function onGenerate(event) {
     count,
     seed: seedText ? seedText : null,
     truncation: $("truncation").value === "" ? null : Number($("truncation").value),
+    seconds: $("seconds").value === "" ? null : Number($("seconds").value),
   };
   setBusy(true, count);
   $("summary").textContent = "";

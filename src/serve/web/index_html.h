@@ -39,6 +39,8 @@ inline constexpr const char kIndexHtml[] = R"AGWEB(<!doctype html>
       </label>
       <label>Truncation <input id="truncation" type="number" min="0" max="10" step="0.1" value=""
              placeholder="model's" title="Empty = the model's default; 0 = off; smaller values give safer, less varied clips"></label>
+      <label>Seconds <input id="seconds" type="number" min="0.01" max="600" step="0.01" value=""
+             placeholder="class's" title="Empty = each clip's length drawn from its class's real clips; a length needs a model trained with --lengths variable"></label>
       <button id="generate" type="submit" class="primary">
         <span class="spinner" id="spinner" hidden></span><span id="generate-label">Generate</span>
       </button>
