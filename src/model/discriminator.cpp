@@ -5,6 +5,12 @@
 
 namespace audiogan {
 
+namespace {
+// Variable-length models: D's time-averaged features count as this many columns (96 frames / 16,
+// the fitted length of the example drums), so its logits keep the fixed-length model's scale.
+constexpr double kScoreColumns = 6.0;
+}  // namespace
+
 Discriminator::Discriminator(const ModelSpec& spec)
     : spec_(resolve_spec(spec, default_width("default"))) {
   const int64_t w = spec_.width;
@@ -46,8 +52,11 @@ torch::Tensor Discriminator::forward(const torch::Tensor& x, const torch::Tensor
     h = attention_(h);  // at this stage's height, if --attention names it
   }
   // Sum pooling over time and frequency (as SNGAN/BigGAN): phi [B, 8w], in float32 so the
-  // projection's sum over channels does not lose precision under bf16 autocast.
-  const auto phi = h.sum({2, 3}).to(torch::kFloat);
+  // projection's sum over channels does not lose precision under bf16 autocast. A variable-length
+  // model averages over time instead, scaled to kScoreColumns: with a sum, a 512-frame bucket
+  // scores ~10x a 48-frame one, and its steps would dominate G's gradient (and Adam's scale).
+  const auto phi =
+      (spec_.variable_length ? h.sum(2).mean(2) * kScoreColumns : h.sum({2, 3})).to(torch::kFloat);
   const auto embed = spectral_normalize(class_embed_, class_embed_u_, is_training());
   const auto projection = (embed.index_select(0, labels) * phi).sum(1, /*keepdim=*/true);  // [B, 1]
   return linear_->forward(phi).to(torch::kFloat) + projection;                             // [B, 1]

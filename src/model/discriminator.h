@@ -12,7 +12,8 @@ class Discriminator : public DiscriminatorBase {
  public:
   // Channels w, 2w, 4w, 8w at n/2 .. n/16 (w = spec.width, 0 = default_width).
   explicit Discriminator(const ModelSpec& spec);
-  // spectrograms [B, 1, n_mels, frames], labels [B] -> logits [B, 1]
+  // spectrograms [B, 1, n_mels, frames], labels [B] -> logits [B, 1]. A variable-length model
+  // takes any width that is a multiple of 16 up to frames, and its score does not grow with it.
   torch::Tensor forward(const torch::Tensor& spectrograms, const torch::Tensor& labels) override;
   void pretty_print(std::ostream& stream) const override;
 

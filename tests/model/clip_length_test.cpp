@@ -6,6 +6,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <cmath>
 #include <set>
 
 #include "core/error.h"
@@ -154,6 +155,37 @@ TEST(VariableLengthDiscriminator, ScoresEveryBucketWidth) {
     EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{2, 1}));
     EXPECT_TRUE(torch::isfinite(logits).all().item<bool>());
   }
+}
+
+TEST(VariableLengthDiscriminator, ItsScoreDoesNotGrowWithTheWidth) {
+  torch::manual_seed(4);
+  auto spec = variable_spec();
+  spec.frames = 256;
+  auto variable = make_discriminator(spec);
+  variable->eval();
+  const auto label = torch::tensor({1}, torch::kLong);
+  // At 96 frames (6 columns after four halvings) the time average scaled to 6 columns is the
+  // fixed-length model's sum, with the same weights.
+  auto fixed_spec = spec;
+  fixed_spec.variable_length = false;
+  fixed_spec.frames = 96;
+  auto fixed = make_discriminator(fixed_spec);
+  fixed->eval();
+  {
+    torch::NoGradGuard no_grad;
+    const auto source = variable->named_parameters();
+    for (auto& p : fixed->named_parameters()) p.value().copy_(source[p.key()]);
+    const auto buffers = variable->named_buffers();
+    for (auto& b : fixed->named_buffers()) b.value().copy_(buffers[b.key()]);
+  }
+  const auto clip = torch::rand({1, 1, spec.n_mels, 96}) * 2 - 1;
+  EXPECT_TRUE(
+      torch::allclose(variable->forward(clip, label), fixed->forward(clip, label), 1e-4, 1e-5));
+  // The same 64 frames four times over: a summed score would grow about fourfold.
+  const auto short_clip = clip.narrow(3, 0, 64);
+  const double once = variable->forward(short_clip, label).item<double>();
+  const double four = variable->forward(short_clip.repeat({1, 1, 1, 4}), label).item<double>();
+  EXPECT_LT(std::abs(four), 2.0 * std::abs(once) + 0.05) << once << " vs " << four;
 }
 
 }  // namespace
