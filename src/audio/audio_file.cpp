@@ -58,6 +58,16 @@ std::string format_name(int format) {
   return name;
 }
 
+// Throws DataError naming the path unless every sample is finite.
+void require_finite(const AudioClip& clip, const std::string& path, const std::string& when) {
+  const auto bad = std::count_if(clip.samples.begin(), clip.samples.end(),
+                                 [](float x) { return !std::isfinite(x); });
+  if (bad > 0) {
+    throw DataError("audio: " + path + " has " + std::to_string(bad) + " non-finite (NaN/inf) of " +
+                    std::to_string(clip.samples.size()) + " samples" + when);
+  }
+}
+
 // Decodes the first `max_seconds` (everything when <= 0), averaging channels to mono.
 AudioClip decode(const std::string& path, double max_seconds) {
   SF_INFO info;
@@ -92,19 +102,19 @@ AudioClip decode(const std::string& path, double max_seconds) {
     throw DataError("audio: " + path + " is truncated: header promises " + std::to_string(wanted) +
                     " frames, only " + std::to_string(done) + " could be decoded");
   }
-  const auto bad = std::count_if(clip.samples.begin(), clip.samples.end(),
-                                 [](float x) { return !std::isfinite(x); });
-  if (bad > 0) {
-    throw DataError("audio: " + path + " has " + std::to_string(bad) + " non-finite (NaN/inf) of " +
-                    std::to_string(clip.samples.size()) + " samples");
-  }
+  require_finite(clip, path, "");
   return clip;
 }
 
-AudioClip resampled(AudioClip clip, int sample_rate) {
+// Float files may hold any finite value; one near FLT_MAX overflows the resampler's filter.
+AudioClip resampled(AudioClip clip, int sample_rate, const std::string& path) {
   if (sample_rate <= 0 || clip.sample_rate == sample_rate) return clip;
-  clip.samples = resample(clip.samples, clip.sample_rate, sample_rate);
+  const int from_rate = clip.sample_rate;
+  clip.samples = resample(clip.samples, from_rate, sample_rate);
   clip.sample_rate = sample_rate;
+  require_finite(clip, path,
+                 " after resampling " + std::to_string(from_rate) + " -> " +
+                     std::to_string(sample_rate) + " Hz (its samples are far outside [-1, 1])");
   return clip;
 }
 
@@ -152,12 +162,12 @@ AudioClip read_audio(const std::string& path) {
 }
 
 AudioClip read_audio(const std::string& path, int sample_rate) {
-  return resampled(decode(path, 0), sample_rate);
+  return resampled(decode(path, 0), sample_rate, path);
 }
 
 AudioClip read_audio(const std::string& path, int sample_rate, double max_seconds) {
   if (max_seconds <= 0) return read_audio(path, sample_rate);
-  AudioClip clip = resampled(decode(path, max_seconds + kPrefixMarginSeconds), sample_rate);
+  AudioClip clip = resampled(decode(path, max_seconds + kPrefixMarginSeconds), sample_rate, path);
   const auto keep = static_cast<size_t>(std::llround(max_seconds * clip.sample_rate));
   if (clip.samples.size() > keep) clip.samples.resize(keep);
   return clip;

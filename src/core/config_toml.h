@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <type_traits>
@@ -67,8 +68,11 @@ class TableReader {
       if (!value) fail(key, "a number");
       field = *value;
     } else {
-      auto value = node->value<int64_t>();
-      if (!value) fail(key, "an integer");
+      // Only an integer node: toml++'s value<int64_t>() would also convert a float, and a float
+      // beyond int64 (epochs = 7.8e100) is undefined behaviour inside that conversion.
+      const toml::value<int64_t>* integer = node->as_integer();
+      if (!integer) fail(key, "an integer");
+      const std::optional<int64_t> value = integer->get();
       bool fits = *value >= static_cast<int64_t>(std::numeric_limits<T>::min());
       if constexpr (sizeof(T) < sizeof(int64_t) || std::is_signed_v<T>) {
         fits = fits && *value <= static_cast<int64_t>(std::numeric_limits<T>::max());

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -10,6 +11,51 @@
 namespace audiogan {
 
 using nlohmann::json;
+
+namespace {
+
+// An index this reader does not trust: read_cache_index answers nullopt and the cache is rebuilt.
+struct UntrustedIndex {};
+
+// The integer at j[key] if it is a JSON integer that T holds. nlohmann's get_to would also
+// convert a float, and converting one beyond T's range (2.1e19 into int64) is undefined behaviour.
+template <typename T>
+void read_integer(const json& j, const char* key, T& out) {
+  const json& value = j.at(key);
+  if (value.is_number_unsigned()) {
+    if (value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<T>::max())) {
+      throw UntrustedIndex{};
+    }
+  } else if (value.is_number_integer()) {
+    const int64_t v = value.get<int64_t>();
+    if (v < static_cast<int64_t>(std::numeric_limits<T>::min()) ||
+        v > static_cast<int64_t>(std::numeric_limits<T>::max())) {
+      throw UntrustedIndex{};
+    }
+  } else {
+    throw UntrustedIndex{};
+  }
+  out = value.get<T>();
+}
+
+// Sizes any cache can have: the shape a mapped data file is checked against, never overflowing
+// row_bytes(), and rows whose class and lengths are in range.
+bool plausible(const CacheIndex& index) {
+  constexpr int64_t kMaxMels = 1 << 16, kMaxFrames = 1 << 24;
+  if (index.n_mels < 1 || index.n_mels > kMaxMels || index.frames < 1 ||
+      index.frames > kMaxFrames) {
+    return false;
+  }
+  const auto classes = static_cast<int64_t>(index.class_names.size());
+  for (const CacheEntry& e : index.entries) {
+    if (e.class_index < 0 || e.class_index >= classes || e.content_frames < 0 || e.size < 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 void to_json(json& j, const CacheEntry& e) {
   j = json{{"path", e.path},
@@ -23,11 +69,11 @@ void to_json(json& j, const CacheEntry& e) {
 
 void from_json(const json& j, CacheEntry& e) {
   j.at("path").get_to(e.path);
-  j.at("size").get_to(e.size);
-  j.at("mtime_ns").get_to(e.mtime_ns);
-  j.at("class").get_to(e.class_index);
+  read_integer(j, "size", e.size);
+  read_integer(j, "mtime_ns", e.mtime_ns);
+  read_integer(j, "class", e.class_index);
   j.at("class_name").get_to(e.class_name);
-  j.at("content_frames").get_to(e.content_frames);
+  read_integer(j, "content_frames", e.content_frames);
   j.at("source_seconds").get_to(e.source_seconds);
 }
 
@@ -37,8 +83,8 @@ void to_json(json& j, const CacheFailure& f) {
 
 void from_json(const json& j, CacheFailure& f) {
   j.at("path").get_to(f.path);
-  j.at("size").get_to(f.size);
-  j.at("mtime_ns").get_to(f.mtime_ns);
+  read_integer(j, "size", f.size);
+  read_integer(j, "mtime_ns", f.mtime_ns);
   j.at("reason").get_to(f.reason);
 }
 
@@ -48,18 +94,21 @@ std::optional<CacheIndex> read_cache_index(const std::string& path) {
   try {
     const json j = json::parse(in);
     CacheIndex index;
-    j.at("version").get_to(index.version);
+    read_integer(j, "version", index.version);
     if (index.version != CacheIndex::kVersion) return std::nullopt;
     j.at("frontend").get_to(index.frontend);
     j.at("split_dir").get_to(index.split_dir);
     j.at("class_names").get_to(index.class_names);
-    j.at("n_mels").get_to(index.n_mels);
-    j.at("frames").get_to(index.frames);
+    read_integer(j, "n_mels", index.n_mels);
+    read_integer(j, "frames", index.frames);
     j.at("data_file").get_to(index.data_file);
     j.at("entries").get_to(index.entries);
     j.at("failed").get_to(index.failed);
+    if (!plausible(index)) return std::nullopt;
     return index;
   } catch (const json::exception&) {
+    return std::nullopt;
+  } catch (const UntrustedIndex&) {
     return std::nullopt;
   }
 }

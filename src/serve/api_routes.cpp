@@ -143,7 +143,7 @@ json Server::Impl::history_json(const RunInfo& run) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       try {
         metrics.push_back(json::parse(line));
-      } catch (const json::parse_error&) {
+      } catch (const json::exception&) {  // also out_of_range: a number no double holds
         ++skipped;
       }
     }
@@ -156,7 +156,7 @@ json Server::Impl::history_json(const RunInfo& run) {
       std::ifstream in(found->second);
       try {
         eval["report"] = json::parse(in);
-      } catch (const json::parse_error&) {
+      } catch (const json::exception&) {
         eval["report"] = nullptr;
       }
     }

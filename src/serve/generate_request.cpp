@@ -23,7 +23,8 @@ GenerateRequest GenerateRequest::parse(const std::string& body) {
   json doc;
   try {
     doc = json::parse(body);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {
+    // parse_error, or out_of_range for a number no double holds (1e999).
     bad(std::string("malformed JSON body: ") + error.what());
   }
   if (!doc.is_object()) bad("expected a JSON object body, found " + type_of(doc));

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "serve/json_text.h"
 #include "serve/server_impl.h"
 #include "serve/web/page_assets.h"
 
@@ -67,7 +68,7 @@ std::string ServeConfig::to_string() const {
 void send_json(httplib::Response& res, const json& body, int status) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(), "application/json");
+  res.set_content(json_text(body), "application/json");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) {

@@ -168,6 +168,28 @@ TEST(AudioFile, NanSamplesAreADataError) {
   }
 }
 
+TEST(AudioFile, SamplesThatOverflowTheResamplerAreADataError) {
+  // Found by fuzz/audio_fuzz.cpp: finite float samples near FLT_MAX decode, but resampling
+  // overflowed them to inf/NaN, which would have reached the spectrogram cache.
+  TempDir dir;
+  // A 100 Hz square wave at +-3.3e38: the filter's overshoot at each edge passes FLT_MAX.
+  std::vector<float> samples(4410);
+  for (size_t i = 0; i < samples.size(); ++i) samples[i] = (i / 220) % 2 ? -3.3e38f : 3.3e38f;
+  write_wav(dir / "loud.wav", samples, 44100, WavFormat::Float32);
+  EXPECT_NO_THROW(read_audio(dir / "loud.wav"));  // finite as stored
+  for (const double max_seconds : {0.0, 0.05}) {
+    try {
+      read_audio(dir / "loud.wav", 22050, max_seconds);
+      FAIL() << "expected DataError";
+    } catch (const DataError& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find("non-finite"), std::string::npos) << message;
+      EXPECT_NE(message.find("after resampling 44100 -> 22050 Hz"), std::string::npos) << message;
+      EXPECT_NE(message.find("loud.wav"), std::string::npos) << message;
+    }
+  }
+}
+
 TEST(AudioFile, MissingFileIsAnIoError) {
   EXPECT_THROW(read_audio("/nonexistent/audiogan/missing.wav"), IoError);
 }

@@ -35,6 +35,16 @@ TEST(ConfigRange, IntegersOutOfTheFieldsRangeAreErrorsNotWrapped) {
   EXPECT_NE(read_error("[train]\nbatch = -2147483649\n"), "");
 }
 
+TEST(ConfigRange, AFloatWhereAnIntegerBelongsIsAnError) {
+  // Found by fuzz/config_fuzz.cpp: converting a float this large to an integer is undefined
+  // behaviour; a float in an integer field is refused before any conversion.
+  const std::string huge = read_error("[train]\nepochs = 7.8e100\n");
+  EXPECT_NE(huge.find("epochs"), std::string::npos) << huge;
+  EXPECT_NE(huge.find("an integer"), std::string::npos) << huge;
+  EXPECT_NE(read_error("[train]\nbatch = 32.0\n"), "");
+  EXPECT_NE(read_error("[frontend]\nn_mels = nan\n"), "");
+}
+
 TEST(ConfigRange, EveryValueTheFieldHoldsIsRead) {
   const Config config = Config::from_toml_string(
       "[train]\nseed = 9223372036854775807\nmax_steps = 9223372036854775807\nepochs = "

@@ -51,6 +51,10 @@ TEST(GenerateRequest, RefusesOutOfRangeAndMalformedInput) {
   EXPECT_EQ(status_of(R"({"run":"r","class":null})"), 400);
   EXPECT_EQ(status_of("not json"), 400);
   EXPECT_EQ(status_of("\"just a string\""), 400);
+  // Found by fuzz/generate_request_fuzz.cpp: a number no double holds used to escape as
+  // nlohmann's out_of_range (a 500), not a 400.
+  EXPECT_EQ(status_of(R"({"run":"r","class":"k","truncation":1e999})"), 400);
+  EXPECT_EQ(status_of("5e333333333333"), 400);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -242,6 +243,25 @@ TEST(ServeApi, BadGenerateRequestsGetJsonErrors) {
   expect_json_error(client.Post("/api/generate", "{\"run\": \"alpha\",", "application/json"), 400,
                     "malformed JSON");
   expect_json_error(client.Post("/api/generate", "[1, 2]", "application/json"), 400, "JSON object");
+  // Found by fuzz/generate_request_fuzz.cpp: the parser's message quotes the bad bytes, and an
+  // answer with invalid UTF-8 used to throw while being written (a bodiless 500).
+  expect_json_error(
+      client.Post("/api/generate", "{\"run\": \"\xff\xfe\", \"class\": 1}", "application/json"),
+      400, "malformed JSON");
+}
+
+TEST(ServeApi, RunNamesThatAreNotUtf8AreListed) {
+  const fs::path runs = make_fake_runs("latin1");
+  fs::create_directories(runs / "caf\xe9" / "checkpoints");
+  std::ofstream(runs / "caf\xe9" / "checkpoints" / "last.pt") << "checkpoint";
+  RunningServer server(runs, std::make_shared<FakeSource>());
+  auto client = server.client();
+  auto res = client.Get("/api/runs");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json body = json::parse(res->body);
+  EXPECT_EQ(body["runs"].size(), 3u) << res->body;
+  EXPECT_NE(res->body.find("caf\xef\xbf\xbd"), std::string::npos) << "U+FFFD for the bad byte";
 }
 
 TEST(ServeApi, OversizedBodyIsRefused) {
