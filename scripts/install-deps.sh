@@ -5,10 +5,10 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git clang-format
+  clang libclang-rt-14-dev
   libtorch-dev libopenblas0-pthread libgloo-dev
   libsndfile1-dev libsoxr-dev libcairo2-dev
   libcpp-httplib-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
-  libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   hydrogen-drumkits
   python3-torch python3-torchaudio python3-numpy
