@@ -1,4 +1,5 @@
 // audiogan: the command-line entry point. Parses, dispatches, and turns errors into one line.
+#include <csignal>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -17,6 +18,10 @@ constexpr int kExitFailure = 1;
 
 int main(int argc, char** argv) {
   audiogan::keep_freed_memory_for_reuse();
+  // A write past a file-size limit (`ulimit -f`) then fails with EFBIG and is reported like a
+  // full disk (an error naming the file, exit 1, the previous checkpoint kept) instead of
+  // SIGXFSZ killing the process halfway through the write.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{
       "audiogan " AUDIOGAN_VERSION
       ": a class-conditional GAN on log-mel spectrograms of short sounds.\n"
