@@ -10,8 +10,8 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/data_parallel_launch.h"
 #include "core/error.h"
-#include "dist/process_group.h"
 #include "eval/training_hook.h"
 #include "train/run_dir.h"
 #include "train/trainer.h"
@@ -228,24 +228,14 @@ void run_train(const TrainFlags& f) {
   options.callbacks.on_epoch = [tty](const EpochEvent& e) { print_epoch(e, tty); };
   if (!root) options.callbacks = {};
 
-  std::unique_ptr<dist::ProcessGroup> group;
-  if (launch.distributed()) {
-    dist::ProcessGroupOptions group_options;
-    group_options.backend = options.config.train.dist_backend;
-    group_options.timeout_s = options.config.train.dist_timeout_s;
-    group_options.cuda = resolve_device(options.config.train.device).is_cuda();
-    group = dist::ProcessGroup::connect(launch, group_options);
-    options.group = group.get();
-    if (root) {
-      const auto& t = options.config.train;
-      std::printf(
-          "data-parallel: %d processes, %s, global batch %d (--batch %d x --accumulate %d "
-          "x %d)\n",
-          launch.world_size, group->backend().c_str(), t.batch * t.accumulate * launch.world_size,
-          t.batch, t.accumulate, launch.world_size);
-      std::fflush(stdout);
-    }
-  }
+  DataParallelSettings parallel;
+  parallel.backend = options.config.train.dist_backend;
+  parallel.timeout_s = options.config.train.dist_timeout_s;
+  parallel.cuda = launch.distributed() && resolve_device(options.config.train.device).is_cuda();
+  parallel.batch = options.config.train.batch;
+  parallel.accumulate = options.config.train.accumulate;
+  const std::unique_ptr<dist::ProcessGroup> group = connect_data_parallel(launch, parallel);
+  options.group = group.get();
 
   const TrainResult result = train(options);
   std::signal(SIGINT, SIG_DFL);

@@ -1,6 +1,6 @@
 // `audiogan train-vocoder`: flags and TOML into a VocoderRunConfig, the vocoder trainer's
 // callbacks as a progress line (terminal) or one line per epoch, SIGINT/SIGTERM turned into a
-// clean checkpoint.
+// clean checkpoint. Under torchrun it is one rank of a data-parallel run, as `train` is.
 #include <unistd.h>
 
 #include <atomic>
@@ -10,7 +10,9 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/data_parallel_launch.h"
 #include "core/error.h"
+#include "train/trainer.h"
 #include "vocoder/vocoder_trainer.h"
 
 namespace audiogan::cli {
@@ -47,6 +49,15 @@ void vocoder_flag(CLI::App* cmd, const std::shared_ptr<TrainVocoderFlags>& f,
        resumable});
 }
 
+// "--epochs, --max-steps, ...": the flags that may change on --resume.
+std::string resumable_flags(const TrainVocoderFlags& f) {
+  std::string list;
+  for (const auto& o : f.overrides) {
+    if (o.resumable) list += (list.empty() ? "" : ", ") + o.option->get_name();
+  }
+  return list;
+}
+
 VocoderRunConfig resolve_config(const TrainVocoderFlags& f, const VocoderResumeInfo* resume) {
   VocoderRunConfig config;
   if (resume) {
@@ -59,7 +70,8 @@ VocoderRunConfig resolve_config(const TrainVocoderFlags& f, const VocoderResumeI
     if (resume && !o.resumable) {
       throw ConfigError("train-vocoder: " + o.option->get_name() +
                         " cannot change when resuming (the checkpoint fixes it); allowed with "
-                        "--resume: --epochs, --max-steps, --time-budget, --threads, --device");
+                        "--resume: " +
+                        resumable_flags(f));
     }
     o.apply(config);
   }
@@ -127,9 +139,25 @@ void run_train_vocoder(const TrainVocoderFlags& f) {
   };
   options.callbacks.on_step = [tty](const VocoderStepEvent& e) { print_step(e, tty); };
   options.callbacks.on_epoch = [tty](const VocoderEpochEvent& e) { print_epoch(e, tty); };
+  // Under torchrun this process is one rank of many (docs/training.md); rank 0 alone owns the
+  // folder and prints.
+  const dist::LaunchEnv launch = dist::LaunchEnv::from_environment();
+  const bool root = launch.rank == 0;
+  if (!root) options.callbacks = {};
+  const auto& v = options.config.vocoder;
+  DataParallelSettings parallel;
+  parallel.backend = v.dist_backend;
+  parallel.timeout_s = v.dist_timeout_s;
+  parallel.cuda = launch.distributed() && resolve_device(v.device).is_cuda();
+  parallel.batch = v.batch;
+  parallel.accumulate = v.accumulate;
+  const std::unique_ptr<dist::ProcessGroup> group = connect_data_parallel(launch, parallel);
+  options.group = group.get();
+
   const VocoderTrainResult result = train_vocoder(options);
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
+  if (!root) return;
   if (tty) std::printf("\r\x1b[K");
   std::printf("\nstopped by %s after %lld epochs (%lld steps)\n", result.stopped_by.c_str(),
               static_cast<long long>(result.epochs_done), static_cast<long long>(result.step));
@@ -154,7 +182,7 @@ void add_train_vocoder_command(CLI::App& app) {
       "inverse-STFT head) on the training split's audio, with the same front end as the GAN's "
       "cache, by multi-resolution STFT and mel L1 losses. Each epoch re-synthesises a few "
       "held-out clips and reports their spectral convergence and log-spectral distance beside "
-      "Griffin-Lim's.\n"
+      "Griffin-Lim's. Runs data-parallel under torchrun, as train does.\n"
       "Example: audiogan train-vocoder --data data/drums --out runs/drums-vocoder "
       "--time-budget 900");
   cmd->add_option("--data", f->data, "Dataset root (ROOT/train/<class>/...)");
@@ -185,6 +213,18 @@ void add_train_vocoder_command(CLI::App& app) {
   vocoder_flag(cmd, f, "--seed", &VocoderConfig::seed, "Seed of the weights and the segments");
   vocoder_flag(cmd, f, "--device", &VocoderConfig::device, "{auto, cpu, cuda}", true);
   vocoder_flag(cmd, f, "--threads", &VocoderConfig::threads, "Intra-op threads; 0 = every core",
+               true);
+  vocoder_flag(cmd, f, "--accumulate", &VocoderConfig::accumulate,
+               "Micro-batches of --batch per optimiser step (gradient accumulation), [1, 1024]; "
+               "K on one process makes the update K torchrun processes make",
+               true);
+  vocoder_flag(cmd, f, "--dist-backend", &VocoderConfig::dist_backend,
+               "Under torchrun: collectives {auto, gloo, nccl}; auto = nccl on CUDA, else gloo",
+               true);
+  cmd->get_option("--dist-backend")->check(CLI::IsMember({"auto", "gloo", "nccl"}));
+  vocoder_flag(cmd, f, "--dist-timeout", &VocoderConfig::dist_timeout_s,
+               "Under torchrun: seconds a collective waits for the other ranks before the run "
+               "fails naming the rank, (0, inf)",
                true);
   add_frontend_flags(*cmd, f->staged.frontend);
   for (auto& flag : frontend_flags(*cmd, f->staged.frontend)) {

@@ -4,6 +4,9 @@
 // LibTorch and is compiled only under AUDIOGAN_HAVE_NCCL, so a CPU build never sees its headers.
 #include "dist/process_group.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
@@ -56,6 +59,44 @@ std::string seconds_text(double seconds) {
 
 bool is_loopback(const std::string& address) {
   return address == "localhost" || address.rfind("127.", 0) == 0 || address == "::1";
+}
+
+// The first line of a c10d message: some carry a C++ backtrace after it.
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+// Why `host` does not resolve ("Name or service not known"), or "" when it does.
+std::string resolve_failure(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int code = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (code != 0) return ::gai_strerror(code);
+  ::freeaddrinfo(found);
+  return "";
+}
+
+// What a person should check when the rendezvous at MASTER_ADDR:MASTER_PORT failed with c10d's
+// `error`. c10d retries a name that does not resolve until the timeout (a cluster's DNS may learn
+// it late) and then reports only "timed out", so the name is looked up once more here to tell a
+// wrong MASTER_ADDR from a rank 0 that is not there yet.
+std::string rendezvous_cause(const LaunchEnv& env, const std::string& error) {
+  if (const std::string why = resolve_failure(env.master_addr); !why.empty()) {
+    return "MASTER_ADDR=" + env.master_addr + " does not resolve to an address (" + why +
+           "); set MASTER_ADDR to rank 0's host name or IP address";
+  }
+  if (env.rank == 0 && !env.agent_store) {
+    return "rank 0 hosts it on MASTER_PORT=" + std::to_string(env.master_port) +
+           " and connects to it at MASTER_ADDR=" + env.master_addr +
+           ": is MASTER_ADDR this host, is the port free and are all " +
+           std::to_string(env.world_size) + " ranks started?";
+  }
+  const bool timed_out = error.find("imed out") != std::string::npos;
+  return std::string(timed_out ? "nothing answered in time" : "no rendezvous answered") +
+         " at MASTER_ADDR=" + env.master_addr + " MASTER_PORT=" + std::to_string(env.master_port) +
+         ": is MASTER_ADDR rank 0's host, is rank 0 running, and is the port open to this host?";
 }
 
 }  // namespace
@@ -165,12 +206,8 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const LaunchEnv& env,
         "/worker/attempt_" + std::to_string(env.restart_count), tcp);
   } catch (const std::exception& error) {
     throw DistError(who + ": rendezvous at MASTER_ADDR:MASTER_PORT=" + where + " failed within " +
-                    seconds_text(options.timeout_s) + " s (" +
-                    (env.rank == 0 && !env.agent_store
-                         ? "rank 0 hosts it: is the port free and are all " +
-                               std::to_string(env.world_size) + " ranks started?"
-                         : "is MASTER_ADDR/MASTER_PORT right and is rank 0 running?") +
-                    "): " + error.what());
+                    seconds_text(options.timeout_s) + " s: " + rendezvous_cause(env, error.what()) +
+                    " (c10d: " + first_line(error.what()) + ")");
   }
   try {
     if (backend == "gloo") {
@@ -198,8 +235,13 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const LaunchEnv& env,
 #endif
     }
   } catch (const std::exception& error) {
-    throw DistError(who + ": creating the " + backend + " process group (rendezvous " + where +
-                    ") failed within " + seconds_text(options.timeout_s) + " s: " + error.what());
+    // Gloo exchanges its addresses through the store: a store that connected to something other
+    // than rank 0's rendezvous (a wrong MASTER_ADDR behind a proxy) fails here.
+    throw DistError(who + ": creating the " + backend +
+                    " process group (rendezvous at MASTER_ADDR:MASTER_PORT=" + where +
+                    ") failed within " + seconds_text(options.timeout_s) +
+                    " s: " + rendezvous_cause(env, error.what()) + " (" + backend + ": " +
+                    first_line(error.what()) + ")");
   }
   return std::unique_ptr<ProcessGroup>(new ProcessGroup(env, backend, timeout, std::move(impl)));
 }
@@ -225,10 +267,8 @@ void ProcessGroup::fail(const std::string& what, const std::exception& error) co
   } else {
     cause = peers + " died or closed the connection";
   }
-  // Only the first line: c10d appends a C++ backtrace to some messages.
-  const std::string first_line = text.substr(0, text.find('\n'));
   throw DistError("dist: rank " + std::to_string(rank()) + " of " + std::to_string(size()) + ": " +
-                  what + " failed: " + cause + " (" + backend_ + ": " + first_line + ")");
+                  what + " failed: " + cause + " (" + backend_ + ": " + first_line(text) + ")");
 }
 
 void ProcessGroup::all_reduce_sum(std::vector<torch::Tensor>& tensors, const std::string& what) {

@@ -43,13 +43,21 @@ void ParallelRun::wait_for_root(const std::string& what) {
   }
 }
 
+void ParallelRun::broadcast_from_root(torch::nn::Module& module, const std::string& name) {
+  if (distributed()) dist::broadcast_module(*group_, module, 0, name);
+}
+
+void ParallelRun::average_gradients(torch::nn::Module& module, const std::string& name) {
+  if (distributed()) averager_->average(module, name);
+}
+
 void ParallelRun::attach(GanNets& nets, GeneratorBase* ema) {
   if (!distributed()) return;
-  dist::broadcast_module(*group_, *nets.g, 0, "G");
-  dist::broadcast_module(*group_, *nets.d, 0, "D");
-  if (ema) dist::broadcast_module(*group_, *ema, 0, "the EMA of G");
+  broadcast_from_root(*nets.g, "G");
+  broadcast_from_root(*nets.d, "D");
+  if (ema) broadcast_from_root(*ema, "the EMA of G");
   nets.sync_gradients = [this, g = nets.g.get()](torch::nn::Module& module) {
-    averager_->average(module, &module == g ? "G" : "D");
+    average_gradients(module, &module == g ? "G" : "D");
   };
 }
 
@@ -61,33 +69,42 @@ at::Generator ParallelRun::micro_batch_rng(int k, int64_t step, at::Generator& s
   return at::make_generator<at::CPUGeneratorImpl>(mixed);
 }
 
-std::string ParallelRun::agree(const std::string& local, StepStats* stats) {
+std::string ParallelRun::agree(const std::string& local, std::vector<double>& means) {
   if (!distributed()) return local;
-  // [signal, time budget, loss_d, loss_g, d_real, d_fake, gradient penalty, skipped, non-finite]
-  std::vector<double> values = {
-      local == "signal" ? 1.0 : 0.0, local == "time_budget" ? 1.0 : 0.0, 0, 0, 0, 0, 0, 0, 0};
-  if (stats) {
-    values[2] = stats->loss_d, values[3] = stats->loss_g, values[4] = stats->d_real;
-    values[5] = stats->d_fake, values[6] = stats->gradient_penalty;
-    values[7] = stats->skipped ? 1.0 : 0.0;
-    values[8] = stats->non_finite ? 1.0 : 0.0;
-  }
+  // [signal, time budget, means...]
+  std::vector<double> values = {local == "signal" ? 1.0 : 0.0, local == "time_budget" ? 1.0 : 0.0};
+  values.insert(values.end(), means.begin(), means.end());
   // On the training device: NCCL reduces only CUDA tensors.
   std::vector<torch::Tensor> tensor = {torch::tensor(values, torch::kDouble).to(device_)};
   group_->all_reduce_sum(tensor, "the stop flags and step statistics");
   const auto sums = tensor[0].cpu();
   const double* sum = sums.data_ptr<double>();
-  if (stats) {
-    const double n = world();
-    stats->loss_d = sum[2] / n, stats->loss_g = sum[3] / n, stats->d_real = sum[4] / n;
-    stats->d_fake = sum[5] / n, stats->gradient_penalty = sum[6] / n;
-    stats->skipped = sum[7] > 0;
-    stats->non_finite = sum[8] > 0;  // so that every rank counts the same bad steps
-  }
+  for (size_t i = 0; i < means.size(); ++i) means[i] = sum[2 + i] / world();
   if (sum[0] > 0) return "signal";
   if (sum[1] > 0) return "time_budget";
   // Whatever else stops a run (epochs, max_steps) is the same on every rank.
   return local == "signal" || local == "time_budget" ? "" : local;
+}
+
+std::string ParallelRun::agree(const std::string& local, StepStats* stats) {
+  std::vector<double> means;
+  if (stats) {
+    means = {stats->loss_d,
+             stats->loss_g,
+             stats->d_real,
+             stats->d_fake,
+             stats->gradient_penalty,
+             stats->skipped ? 1.0 : 0.0,
+             stats->non_finite ? 1.0 : 0.0};
+  }
+  const std::string reason = agree(local, means);
+  if (stats && distributed()) {
+    stats->loss_d = means[0], stats->loss_g = means[1], stats->d_real = means[2];
+    stats->d_fake = means[3], stats->gradient_penalty = means[4];
+    stats->skipped = means[5] > 0;
+    stats->non_finite = means[6] > 0;  // so that every rank counts the same bad steps
+  }
+  return reason;
 }
 
 nlohmann::json ParallelRun::to_json(int batch) const {

@@ -1,13 +1,15 @@
-// The trainer's data-parallel side (docs/training.md): this process is rank r of WORLD_SIZE,
-// each optimiser step averages the gradients of WORLD_SIZE x accumulate micro-batches ("shards"
-// v = r x accumulate + k), and one process with --accumulate K computes what K ranks would.
-// Without a process group (one process) every collective is a no-op.
+// The trainers' data-parallel side (docs/training.md), shared by `train` (the GAN) and
+// `train-vocoder`: this process is rank r of WORLD_SIZE, each optimiser step averages the
+// gradients of WORLD_SIZE x accumulate micro-batches ("shards" v = r x accumulate + k), and one
+// process with --accumulate K computes what K ranks would. Without a process group (one process)
+// every collective is a no-op.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -36,8 +38,13 @@ class ParallelRun {
   // --dist-timeout): rank 0 says it is done, the others wait for that, up to kRootWorkTimeout.
   void wait_for_root(const std::string& what);
 
-  // Every rank starts from rank 0's weights and buffers; afterwards `nets` averages its
-  // gradients across ranks after each backward.
+  // Every rank starts from rank 0's weights and buffers of `module` (`name` in errors).
+  void broadcast_from_root(torch::nn::Module& module, const std::string& name);
+  // After the backward of a step, before its optimiser step: the gradients of `module` become
+  // their mean over the ranks (buckets of dist::GradientAverager).
+  void average_gradients(torch::nn::Module& module, const std::string& name);
+  // The GAN's nets: G, D and the EMA from rank 0; afterwards `nets` averages its gradients
+  // across ranks after each backward.
   void attach(GanNets& nets, GeneratorBase* ema);
 
   // The generator for local micro-batch k of optimiser step `step` (0-based, before it runs).
@@ -48,8 +55,11 @@ class ParallelRun {
   at::Generator micro_batch_rng(int k, int64_t step, at::Generator& shard0) const;
 
   // The stop reason all ranks agree on ("signal" or "time_budget" when any rank has it, else
-  // `local` on every rank, which is deterministic otherwise), and `stats` (when given)
-  // averaged over the ranks, in one collective.
+  // `local` on every rank, which is deterministic otherwise), and each of `means` replaced by
+  // its mean over the ranks, in one collective. Every rank passes as many values.
+  std::string agree(const std::string& local, std::vector<double>& means);
+  // The same with the GAN's step statistics (when given): the losses and D's outputs averaged,
+  // `skipped` and `non_finite` set on every rank when set on any.
   std::string agree(const std::string& local, StepStats* stats);
 
   // For the run's metrics line and the checkpoint: world size, accumulate, global batch,

@@ -44,7 +44,7 @@ std::vector<VocoderClip> load_vocoder_clips(
 }
 
 SegmentBatch draw_segments(const std::vector<VocoderClip>& clips, int64_t batch, int64_t frames,
-                           int64_t hop, uint64_t seed, int64_t step) {
+                           int64_t hop, uint64_t seed, int64_t step, int64_t first) {
   // One generator per step (seed and step mixed by splitmix-style constants): no RNG state to
   // checkpoint, and the same batch for the same step after a resume.
   std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) + 1);
@@ -53,7 +53,8 @@ SegmentBatch draw_segments(const std::vector<VocoderClip>& clips, int64_t batch,
   SegmentBatch out;
   out.log_mel = torch::empty({batch, n_mels, frames}, torch::kFloat32);
   out.waveform = torch::empty({batch, frames * hop}, torch::kFloat32);
-  for (int64_t b = 0; b < batch; ++b) {
+  TORCH_CHECK(first >= 0, "draw_segments: expected first >= 0, got ", first);
+  for (int64_t i = 0; i < first + batch; ++i) {
     const VocoderClip& clip = clips[pick(rng)];
     // Start frames whose waveform segment lies wholly inside the (padded) clip.
     const int64_t last_start = clip.waveform.size(0) / hop - frames;
@@ -61,8 +62,9 @@ SegmentBatch draw_segments(const std::vector<VocoderClip>& clips, int64_t batch,
                 " frames");
     std::uniform_int_distribution<int64_t> start(0, last_start);
     const int64_t f0 = start(rng);
-    out.log_mel[b].copy_(clip.log_mel.narrow(1, f0, frames));
-    out.waveform[b].copy_(clip.waveform.narrow(0, f0 * hop, frames * hop));
+    if (i < first) continue;  // another shard's segment: drawn only to advance the generator
+    out.log_mel[i - first].copy_(clip.log_mel.narrow(1, f0, frames));
+    out.waveform[i - first].copy_(clip.waveform.narrow(0, f0 * hop, frames * hop));
   }
   return out;
 }

@@ -35,7 +35,10 @@ struct SegmentBatch {
 // generator seeded from (seed, step) alone, so a resumed run draws exactly what an
 // uninterrupted one would have. Log-mel frames f0..f0+frames-1 are centred on samples
 // f0*hop.., which is where the waveform segment [f0*hop, (f0+frames)*hop) starts.
+// The step's draw is one sequence of segments; `first` > 0 returns segments [first,
+// first + batch) of it (the earlier ones are drawn and dropped), so that micro-batch shard v of a
+// data-parallel step takes [v * batch, (v + 1) * batch) and shard 0 is what one process draws.
 SegmentBatch draw_segments(const std::vector<VocoderClip>& clips, int64_t batch, int64_t frames,
-                           int64_t hop, uint64_t seed, int64_t step);
+                           int64_t hop, uint64_t seed, int64_t step, int64_t first = 0);
 
 }  // namespace audiogan

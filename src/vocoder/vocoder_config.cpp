@@ -46,6 +46,9 @@ void visit_vocoder(Config& c, Visitor&& visit) {
   visit("seed", c.seed);
   visit("threads", c.threads);
   visit("time_budget_s", c.time_budget_s);
+  visit("accumulate", c.accumulate);
+  visit("dist_backend", c.dist_backend);
+  visit("dist_timeout_s", c.dist_timeout_s);
 }
 
 }  // namespace
@@ -81,6 +84,10 @@ void VocoderConfig::validate() const {
           device);
   require(threads >= 0 && threads <= 1024, "threads", "[0, 1024]", str(threads));
   require(time_budget_s >= 0, "time-budget", ">= 0 s", str(time_budget_s));
+  require(accumulate >= 1 && accumulate <= 1024, "accumulate", "[1, 1024]", str(accumulate));
+  require(dist_backend == "auto" || dist_backend == "gloo" || dist_backend == "nccl",
+          "dist-backend", "{auto, gloo, nccl}", dist_backend);
+  require(dist_timeout_s > 0, "dist-timeout", "> 0 s", str(dist_timeout_s));
 }
 
 std::string VocoderConfig::to_string() const {

@@ -40,6 +40,11 @@ struct VocoderConfig {
   uint64_t seed = 0;
   int threads = 0;           // intra-op threads; 0 = every core
   double time_budget_s = 0;  // stop (and checkpoint) after this much wall time; 0 = none
+  // Data-parallel training under torchrun (docs/training.md), as TrainConfig's: an optimiser
+  // step averages the gradients of `accumulate` micro-batches of `batch` on each process.
+  int accumulate = 1;                 // micro-batches per optimiser step, [1, 1024]
+  std::string dist_backend = "auto";  // {auto, gloo, nccl}; auto = nccl on CUDA, else gloo
+  double dist_timeout_s = 300;        // a collective waits this long for the other ranks, (0, inf)
 
   // Throws ConfigError naming the flag that is out of range.
   void validate() const;

@@ -14,6 +14,7 @@
 #include "dsp/resynthesis_measures.h"
 #include "dsp/vocoder.h"
 #include "train/checkpoint.h"
+#include "train/parallel_run.h"
 #include "train/run_dir.h"
 #include "train/trainer.h"
 #include "vocoder/frame_vocoder.h"
@@ -62,9 +63,15 @@ class VocoderTrainer {
     const auto& v = config_.vocoder;
     configure_threads(v.threads);
     device_ = resolve_device(v.device);
+    const auto* group = options_.group;
+    // One GPU per process: torchrun's LOCAL_RANK picks it.
+    if (group && group->size() > 1 && device_.is_cuda()) {
+      device_ = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(group->local_rank()));
+    }
+    par_ = std::make_unique<ParallelRun>(options_.group, v.accumulate, v.seed, device_);
     frontend_ = config_.frontend;
     frontend_.frames = 0;
-    out_.create();
+    if (par_->root()) out_.create();  // rank 0 alone writes the folder
     open_data();
     torch::manual_seed(v.seed);  // the initial weights; nothing later draws from torch's RNG
     model_ = make_frame_vocoder(v, frontend_);
@@ -74,14 +81,18 @@ class VocoderTrainer {
                                                            .betas(std::make_tuple(v.beta1, v.beta2))
                                                            .weight_decay(v.weight_decay));
     if (options_.resume) restore();
-    write_file_atomically(out_.config(), config_.to_toml());
+    par_->broadcast_from_root(*model_, "the vocoder");
+    if (par_->root()) write_file_atomically(out_.config(), config_.to_toml());
     filterbank_ = dsp::mel_filterbank(frontend_).to(device_);
     status("vocoder: " + std::to_string(clips_.size()) + " training clips, " +
            std::to_string(eval_clips_.size()) + (eval_held_out_ ? " held-out" : " training") +
            " clips re-synthesised per epoch; device " + device_.str() + "; " +
            std::to_string(frame_vocoder_macs_per_frame(model_->options()) / 1000) +
            " kMAC per frame");
-    if (options_.epoch_outputs && !eval_clips_.empty()) griffin_lim_ = score_griffin_lim();
+    if (par_->root() && options_.epoch_outputs && !eval_clips_.empty()) {
+      griffin_lim_ = score_griffin_lim();
+    }
+    par_->wait_for_root("griffin-lim baseline");
     return loop();
   }
 
@@ -196,14 +207,21 @@ class VocoderTrainer {
     const auto& v = config_.vocoder;
     model_->train();
     EpochSums sums;
-    std::string reason = stop_reason();
+    std::vector<double> none;
+    // Every rank stops at the same step (a signal or time budget on any rank stops all).
+    std::string reason = par_->agree(stop_reason(), none);
     while (reason.empty()) {
-      train_step(sums);
+      std::vector<double> means = train_step();
+      reason = par_->agree(stop_reason(), means);  // and the step's means over the ranks
+      report_step(means, sums);
       if (step_ % v.steps_per_epoch == 0) {
-        end_epoch(sums);
+        // Rank 0 alone writes the epoch's outputs; the others wait for it (the held-out
+        // re-synthesis may take longer than a collective's timeout).
+        if (par_->root()) end_epoch(sums);
+        par_->wait_for_root("epoch " + std::to_string(step_ / v.steps_per_epoch));
         sums = EpochSums();
+        reason = par_->agree(stop_reason(), none);
       }
-      reason = stop_reason();
     }
     save();
     VocoderTrainResult result;
@@ -220,30 +238,53 @@ class VocoderTrainer {
     int64_t steps = 0;
   };
 
-  void train_step(EpochSums& sums) {
+  // One optimiser step on this process's micro-batches; returns their mean loss, mel L1, STFT
+  // spectral convergence and log magnitude. Micro-batch k is shard v = rank x accumulate + k of
+  // the step, segments [v * batch, (v + 1) * batch) of the step's draw: shard 0 is what one
+  // process has always drawn, and K micro-batches on one process draw what K ranks draw.
+  std::vector<double> train_step() {
     const auto& v = config_.vocoder;
-    SegmentBatch batch =
-        draw_segments(clips_, v.batch, v.segment_frames, frontend_.hop_length, v.seed, step_);
-    torch::Tensor target = batch.waveform.to(device_);  // [B, T*hop]
-    torch::Tensor prediction = model_->forward(batch.log_mel.to(device_), frontend_);
-    MultiResolutionStftLoss stft = multi_resolution_stft_loss(prediction, target);
-    torch::Tensor mel = mel_l1_loss(prediction, target, frontend_, filterbank_);
-    torch::Tensor loss = v.stft_weight * stft.total() + v.mel_weight * mel;
+    const int micro = par_->accumulate();
+    std::vector<double> means(4, 0.0);
     optimizer_->zero_grad();
-    loss.backward();
+    for (int k = 0; k < micro; ++k) {
+      const int64_t first = static_cast<int64_t>(par_->first_shard() + k) * v.batch;
+      SegmentBatch batch = draw_segments(clips_, v.batch, v.segment_frames, frontend_.hop_length,
+                                         v.seed, step_, first);
+      torch::Tensor target = batch.waveform.to(device_);  // [B, T*hop]
+      torch::Tensor prediction = model_->forward(batch.log_mel.to(device_), frontend_);
+      MultiResolutionStftLoss stft = multi_resolution_stft_loss(prediction, target);
+      torch::Tensor mel = mel_l1_loss(prediction, target, frontend_, filterbank_);
+      torch::Tensor loss = v.stft_weight * stft.total() + v.mel_weight * mel;
+      // Each micro-batch's loss is weighted 1/K, so the summed gradients are their mean, as the
+      // average over K ranks is; one micro-batch is left unscaled (bit-identical to before).
+      (micro > 1 ? loss / static_cast<double>(micro) : loss).backward();
+      means[0] += loss.item<double>();
+      means[1] += mel.item<double>();
+      means[2] += stft.spectral_convergence.item<double>();
+      means[3] += stft.log_magnitude.item<double>();
+    }
+    for (auto& m : means) m /= micro;
+    par_->average_gradients(*model_, "the vocoder");
     optimizer_->step();
     ++step_;
+    return means;
+  }
 
+  // The step's event from its means (over micro-batches and ranks), checked for a finite loss
+  // on every rank alike, added to the epoch's sums.
+  void report_step(const std::vector<double>& means, EpochSums& sums) {
+    const auto& v = config_.vocoder;
     VocoderStepEvent event;
     event.steps_per_epoch = v.steps_per_epoch;
     event.epochs = v.epochs;
     event.epoch = (step_ - 1) / v.steps_per_epoch + 1;
     event.step = step_;
     event.step_in_epoch = (step_ - 1) % v.steps_per_epoch + 1;
-    event.loss = loss.item<double>();
-    event.mel_l1 = mel.item<double>();
-    event.stft_sc = stft.spectral_convergence.item<double>();
-    event.stft_log_magnitude = stft.log_magnitude.item<double>();
+    event.loss = means[0];
+    event.mel_l1 = means[1];
+    event.stft_sc = means[2];
+    event.stft_log_magnitude = means[3];
     event.seconds = seconds_since(started_);
     if (!std::isfinite(event.loss)) {
       throw DataError("vocoder: the loss became " + std::to_string(event.loss) + " at step " +
@@ -269,6 +310,7 @@ class VocoderTrainer {
                            {"mel_l1", sums.mel_l1 / n},
                            {"stft_sc", sums.sc / n},
                            {"stft_log_magnitude", sums.log_magnitude / n}};
+    if (par_->shards() > 1) line["data_parallel"] = par_->to_json(v.batch);
     if (options_.epoch_outputs && !eval_clips_.empty()) {
       nlohmann::json eval = score_vocoder(epoch).to_json();
       eval["clips"] = eval_clips_.size();
@@ -287,6 +329,7 @@ class VocoderTrainer {
   }
 
   void save() {
+    if (!par_->root()) return;  // every rank holds the same weights; rank 0 writes them
     VocoderCheckpointMeta meta;
     meta.step = step_;
     meta.epoch = step_ / config_.vocoder.steps_per_epoch;
@@ -306,6 +349,7 @@ class VocoderTrainer {
   FrameVocoder model_{nullptr};
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   torch::Tensor filterbank_;
+  std::unique_ptr<ParallelRun> par_;  // this process's share of a data-parallel step
   ResynthesisScore griffin_lim_;
   int64_t step_ = 0;
   Clock::time_point started_;

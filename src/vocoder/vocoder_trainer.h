@@ -4,6 +4,11 @@
 // epoch the re-synthesis of a few fixed held-out clips (WAVs and SC/LSD beside Griffin-Lim's).
 // Library only: progress goes through callbacks; the caller prints.
 //
+// Data-parallel under torchrun (docs/training.md) through train/parallel_run.h, as `train`:
+// every rank starts from rank 0's weights, a step's WORLD_SIZE x accumulate micro-batches are
+// consecutive slices of the step's one segment draw, the gradients are averaged before each
+// AdamW step, and rank 0 alone writes the folder below.
+//
 // The adversarial phase (and the HiFi-GAN architecture) of issue #18 are not here yet: they
 // would add a discriminator step after the reconstruction step in train_step(), and their own
 // keys ("discriminator", "optimizer_d") to the checkpoint.
@@ -27,12 +32,17 @@
 
 namespace audiogan {
 
+namespace dist {
+class ProcessGroup;
+}
+
 struct VocoderStepEvent {
   int64_t epoch = 0;  // 1-based
   int64_t epochs = 0;
   int64_t step = 0;           // optimizer steps in total, after this one
   int64_t step_in_epoch = 0;  // 1-based
   int64_t steps_per_epoch = 0;
+  // Means over the step's micro-batches and ranks.
   double loss = 0, mel_l1 = 0, stft_sc = 0, stft_log_magnitude = 0;
   double seconds = 0;  // wall time of this process so far
 };
@@ -58,6 +68,8 @@ struct VocoderTrainerOptions {
   const std::atomic<bool>* stop = nullptr;  // polled every step: checkpoint and return when set
   VocoderTrainerCallbacks callbacks;
   bool epoch_outputs = true;  // held-out WAVs and measures every epoch
+  // Under torchrun: this process's group (it must outlive the call); null = one process.
+  dist::ProcessGroup* group = nullptr;
 };
 
 struct VocoderTrainResult {

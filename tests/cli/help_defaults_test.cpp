@@ -141,7 +141,10 @@ std::vector<Command> commands() {
                    {"--time-budget", shown(voc.time_budget_s)},
                    {"--seed", shown(voc.seed)},
                    {"--device", voc.device},
-                   {"--threads", shown(voc.threads)}},
+                   {"--threads", shown(voc.threads)},
+                   {"--accumulate", shown(voc.accumulate)},
+                   {"--dist-backend", voc.dist_backend},
+                   {"--dist-timeout", shown(voc.dist_timeout_s)}},
                   {}};
   add_fields(vocoder.expected, VocoderRunConfig{}.frontend.to_string());
   all.push_back(vocoder);

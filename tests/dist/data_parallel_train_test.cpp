@@ -222,6 +222,52 @@ TEST(DataParallelTrain, AHungRankMakesTheOtherExitWithinTheTimeout) {
                          "rank 1 did not answer within --dist-timeout 5");
 }
 
+// Both ranks of `train` launched with MASTER_ADDR=`address` and --dist-timeout 3 must exit with
+// status 1 (not hang, not abort) within the timeout plus start-up slack, each with a one-line
+// error naming MASTER_ADDR, its value and `cause`. No data is read before the rendezvous.
+void expect_wrong_master_addr_fails(const std::string& address, const std::string& cause) {
+  TinyRun t;
+  const int port = dist_testing::free_port();
+  std::vector<Rank> ranks;
+  const auto start = std::chrono::steady_clock::now();
+  for (int r = 0; r < 2; ++r) {
+    ranks.push_back(dist_testing::start_rank(
+        train_args(t, t.run("run"), {"--epochs", "1", "--dist-timeout", "3"}), r, 2, port,
+        t.run("log" + std::to_string(r)), address));
+  }
+  for (auto& r : ranks) {
+    const bool exited = dist_testing::wait_rank(r, seconds(3 + 10));
+    dist_testing::kill_rank(r);
+    ASSERT_TRUE(exited) << "still running 13 s after start with --dist-timeout 3\n" << logs(ranks);
+  }
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (int r = 0; r < 2; ++r) {
+    const std::string log = dist_testing::read_log(ranks[r]);
+    EXPECT_EQ(ranks[r].exit_code, 1) << log;  // -1 would be a signal (an abort)
+    const std::string prefix = "audiogan: error: dist: rank " + std::to_string(r) + " of 2";
+    const size_t error = log.find(prefix);
+    ASSERT_NE(error, std::string::npos) << log;
+    const std::string message = log.substr(error, log.find('\n', error) - error);
+    EXPECT_NE(message.find("MASTER_ADDR=" + address), std::string::npos) << message;
+    EXPECT_NE(message.find(cause), std::string::npos) << message;
+    EXPECT_EQ(log.find("frame #"), std::string::npos) << "a backtrace in the error\n" << log;
+    std::cout << message << "\n";
+  }
+  std::cout << "both ranks exited within " << took << " s\n";
+}
+
+TEST(DataParallelTrain, AMasterAddrThatDoesNotResolveFailsTrainNamingIt) {
+  expect_wrong_master_addr_fails("no-such-host.invalid", "does not resolve to an address");
+}
+
+// 10.255.255.1 is routed nowhere on most networks: the connection times out, which takes the
+// whole --dist-timeout. (Behind a proxy that accepts every connection, as in some sandboxes, the
+// rendezvous fails at once instead; either way the error must name the address.)
+TEST(DataParallelTrain, AnUnreachableMasterAddrFailsTrainWithinTheTimeout) {
+  expect_wrong_master_addr_fails("10.255.255.1", "MASTER_ADDR:MASTER_PORT=10.255.255.1:");
+}
+
 TEST(DataParallelTrain, ATwoRankCheckpointResumesOnOneProcess) {
   TinyRun t;
   ASSERT_TRUE(t.make_dataset(/*per_class=*/12)) << "hydrogen-drumkits is a build dependency";

@@ -156,6 +156,33 @@ TEST(ProcessGroup, UnreachableRendezvousIsADistErrorNamingTheAddress) {
   EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 10.0);
 }
 
+// As the wrong port above, with a MASTER_ADDR that does not resolve: c10d retries the lookup
+// until the timeout and then says only "timed out"; the error must name the variable, its value
+// and the actual cause, on one line (no c10d backtrace).
+TEST(ProcessGroup, AMasterAddrThatDoesNotResolveIsADistErrorNamingIt) {
+  for (const int rank : {0, 1}) {  // the store's host and a client
+    LaunchEnv env;
+    env.rank = rank;
+    env.world_size = 2;
+    env.master_addr = "no-such-host.invalid";  // RFC 6761: never resolves
+    env.master_port = dist_testing::free_port();
+    ProcessGroupOptions options;
+    options.timeout_s = 1.5;
+    const auto start = Clock::now();
+    try {
+      ProcessGroup::connect(env, options);
+      ADD_FAILURE() << "rank " << rank << " connected to nothing";
+    } catch (const DistError& error) {
+      const std::string text = error.what();
+      EXPECT_NE(text.find("rank " + std::to_string(rank) + " of 2"), std::string::npos) << text;
+      EXPECT_NE(text.find("MASTER_ADDR=no-such-host.invalid does not resolve"), std::string::npos)
+          << text;
+      EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+    }
+    EXPECT_LT(std::chrono::duration<double>(Clock::now() - start).count(), 1.5 + 5.0);
+  }
+}
+
 TEST(LaunchEnv, WithoutTorchrunVariablesIsOneProcess) {
   ::unsetenv("RANK");
   ::unsetenv("WORLD_SIZE");

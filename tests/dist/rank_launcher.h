@@ -42,10 +42,10 @@ struct Rank {
   int exit_code = -2;  // -1: killed by a signal; -2: still running / not waited for
 };
 
-// Starts `audiogan ARGS` as rank `rank` of `world` with the rendezvous at 127.0.0.1:port.
+// Starts `audiogan ARGS` as rank `rank` of `world` with the rendezvous at master_addr:port.
 // world == 0 starts it without the variables (one process, as without torchrun).
 inline Rank start_rank(const std::vector<std::string>& args, int rank, int world, int port,
-                       const std::string& log) {
+                       const std::string& log, const std::string& master_addr = "127.0.0.1") {
   Rank r;
   r.log = log;
   // Everything the child needs is built before fork: between fork and exec only
@@ -64,7 +64,7 @@ inline Rank start_rank(const std::vector<std::string>& args, int rank, int world
     env.push_back("RANK=" + std::to_string(rank));
     env.push_back("LOCAL_RANK=" + std::to_string(rank));
     env.push_back("WORLD_SIZE=" + std::to_string(world));
-    env.push_back("MASTER_ADDR=127.0.0.1");
+    env.push_back("MASTER_ADDR=" + master_addr);
     env.push_back("MASTER_PORT=" + std::to_string(port));
   }
   std::vector<char*> envp;
