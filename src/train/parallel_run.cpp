@@ -129,4 +129,13 @@ int64_t resume_step_in_epoch(int64_t steps_done, int64_t old_global_batch,
   return (samples + new_global_batch - 1) / new_global_batch;
 }
 
+std::string per_rank_batch_norm_warning(int batch, int shards) {
+  if (shards <= 1 || batch >= kSmallestBatchNormBatch) return "";
+  return "G's BatchNorm normalises over each micro-batch of --batch " + std::to_string(batch) +
+         ", not the global batch of " + std::to_string(batch * shards) +
+         " (per-rank statistics, as DDP without SyncBatchNorm); at 8 against 32 samples one of "
+         "two measured seeds scored worse (docs/training.md): prefer --batch " +
+         std::to_string(kSmallestBatchNormBatch) + " or more with fewer ranks or --accumulate";
+}
+
 }  // namespace audiogan

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <torch/torch.h>
+
 #include "dist/data_parallel.h"
 #include "train/gan_step.h"
 
@@ -83,5 +85,14 @@ class ParallelRun {
 // taken, so no sample is seen twice in the epoch (at most one new step's worth is skipped).
 int64_t resume_step_in_epoch(int64_t steps_done, int64_t old_global_batch,
                              int64_t new_global_batch);
+
+// G's BatchNorm normalises over each micro-batch (per rank and per --accumulate share), not the
+// global batch. Below this many samples per micro-batch a run is told so: at 8 against 32 one
+// of two measured seeds scored worse (docs/training.md, "BatchNorm and spectral norm").
+constexpr int kSmallestBatchNormBatch = 16;
+
+// The warning for a run of `shards` micro-batches per step (ranks x accumulate) of `batch`
+// samples each whose BatchNorm statistics come from too few samples; "" when there is none.
+std::string per_rank_batch_norm_warning(int batch, int shards);
 
 }  // namespace audiogan
