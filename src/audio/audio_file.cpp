@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "audio/pcm16.h"
 #include "audio/resample.h"
 #include "core/error.h"
 
@@ -133,13 +134,9 @@ void write_frames(const std::string& path, const std::vector<float>& interleaved
   const sf_count_t frames = static_cast<sf_count_t>(interleaved.size() / channels);
   sf_count_t written = 0;
   if (format == WavFormat::Pcm16) {
-    // Our own scaling by 32768 (libsndfile writes with 32767 but reads with 32768), so values on
-    // the 16-bit grid read back exactly.
+    // Our own scaling (libsndfile writes with 32767 but reads with 32768).
     std::vector<short> pcm(interleaved.size());
-    for (size_t i = 0; i < pcm.size(); ++i) {
-      const float x = std::isfinite(interleaved[i]) ? interleaved[i] : 0.0f;
-      pcm[i] = static_cast<short>(std::clamp(std::lrint(x * 32768.0), -32768L, 32767L));
-    }
+    std::transform(interleaved.begin(), interleaved.end(), pcm.begin(), pcm16_from_float);
     written = sf_writef_short(file.get(), pcm.data(), frames);
   } else {
     written = sf_writef_float(file.get(), interleaved.data(), frames);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/hash.h"
 
 namespace audiogan {
 
@@ -133,14 +134,7 @@ void write_cache_index(const std::string& path, const CacheIndex& index) {
 }
 
 std::string cache_key(const std::string& text) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  char out[17];
-  std::snprintf(out, sizeof(out), "%016llx", static_cast<unsigned long long>(hash));
-  return out;
+  return fnv1a64_hex(text);
 }
 
 }  // namespace audiogan

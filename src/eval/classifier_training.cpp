@@ -199,17 +199,6 @@ torch::Tensor held_out_mask(const torch::Tensor& labels, int num_classes) {
   return mask;
 }
 
-std::string stable_hash(const std::string& text) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char buf[17];
-  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 void save_classifier(SpectrogramClassifier& model, const std::string& path,
                      const std::string& metadata_json) {
   namespace fs = std::filesystem;

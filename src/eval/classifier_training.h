@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "model/classifier.h"
 
 namespace audiogan::eval {
@@ -63,8 +65,5 @@ torch::Tensor held_out_mask(const torch::Tensor& labels, int num_classes);
 SpectrogramClassifier load_classifier(const std::string& path);
 void save_classifier(SpectrogramClassifier& model, const std::string& path,
                      const std::string& metadata_json);
-
-// 64-bit FNV-1a hash, as 16 hex digits: the cache key of a trained classifier.
-std::string stable_hash(const std::string& text);
 
 }  // namespace audiogan::eval

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "data/dataset.h"
 #include "data/spectrogram_cache.h"
 #include "eval/sound_length.h"
@@ -108,7 +109,7 @@ EvaluationReference prepare_reference(const FrontendConfig& frontend,
   const std::string cache_dir =
       options.cache_dir.empty() ? SpectrogramCache::default_dir(train_set) : options.cache_dir;
   ref.classifier_path =
-      (std::filesystem::path(cache_dir) / ("classifier-" + stable_hash(key_text) + ".pt")).string();
+      (std::filesystem::path(cache_dir) / ("classifier-" + fnv1a64_hex(key_text) + ".pt")).string();
   ref.classifier = load_classifier(ref.classifier_path);
   ref.classifier_reused = !ref.classifier.is_empty();
   if (!ref.classifier_reused) {

@@ -4,8 +4,9 @@
 #include <random>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "serve/server_impl.h"
-#include "train/sampler.h"
+#include "infer/sampler.h"
 
 namespace audiogan::serve {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 // Clip ids name their content: checkpoint file (path, mtime, size), class, seed, truncation and
-// the asked length (0 = the model's choice). ref: FNV-1a 64-bit.
+// the asked length (0 = the model's choice).
 std::string clip_id(const CheckpointInfo& checkpoint, int class_index, uint64_t seed,
                     double truncation, double seconds) {
   char truncation_text[64];
@@ -22,14 +23,7 @@ std::string clip_id(const CheckpointInfo& checkpoint, int class_index, uint64_t 
                           "|" + std::to_string(checkpoint.size) + "|" +
                           std::to_string(class_index) + "|" + std::to_string(seed) + "|" +
                           truncation_text;
-  uint64_t hash = 1469598103934665603ull;
-  for (unsigned char c : key) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  char id[17];
-  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(hash));
-  return id;
+  return fnv1a64_hex(key);
 }
 
 uint64_t random_seed() {

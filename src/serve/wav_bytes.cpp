@@ -1,10 +1,9 @@
 // In-memory WAV encoder (PCM 16-bit, mono).
 #include "serve/wav_bytes.h"
 
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
 
+#include "audio/pcm16.h"
 #include "core/error.h"
 
 namespace audiogan::serve {
@@ -43,9 +42,7 @@ std::string encode_wav_pcm16(const std::vector<float>& samples, int sample_rate)
   out += "data";
   put_u32(out, static_cast<uint32_t>(data_bytes));
   for (float sample : samples) {
-    const float clipped = std::isfinite(sample) ? std::clamp(sample, -1.0f, 1.0f) : 0.0f;
-    const auto value = static_cast<int16_t>(std::lrint(clipped * 32767.0f));
-    put_u16(out, static_cast<uint16_t>(value));
+    put_u16(out, static_cast<uint16_t>(pcm16_from_float(sample)));
   }
   return out;
 }

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/hash.h"
 
 namespace audiogan {
 namespace {
@@ -108,15 +109,6 @@ std::string read_framed_file(const std::string& path, const char (&magic)[16],
     throw DataError(component + ": " + path + " is corrupt: its checksum does not match its data");
   }
   return bytes.substr(kHeaderSize);
-}
-
-uint64_t fnv1a64(const char* data, size_t size) {
-  uint64_t hash = 1469598103934665603ull;
-  for (size_t i = 0; i < size; ++i) {
-    hash ^= static_cast<unsigned char>(data[i]);
-    hash *= 1099511628211ull;
-  }
-  return hash;
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {

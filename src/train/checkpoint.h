@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <torch/torch.h>
+
 #include "model/gan_models.h"
 #include "train/grad_scaler.h"
 #include "train/normalisation.h"
@@ -105,8 +107,5 @@ bool is_checkpoint_file(const std::string& path);
 // process left behind (their pid no longer runs) for `path` or a sibling with the same extension
 // (e.g. epoch_003.pt.tmp.<pid> beside last.pt) are removed first.
 void write_file_atomically(const std::string& path, const std::string& bytes);
-
-// FNV-1a 64-bit hash of a byte range (the checkpoint checksum).
-uint64_t fnv1a64(const char* data, size_t size);
 
 }  // namespace audiogan

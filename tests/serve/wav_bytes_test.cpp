@@ -3,7 +3,11 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
+#include "audio/audio_file.h"
 #include "core/error.h"
 #include "serve/wav_bytes.h"
 
@@ -31,14 +35,14 @@ TEST(WavBytes, WritesAStandardPcm16Header) {
   EXPECT_EQ(u32_at(wav, 28), 44100u);
   EXPECT_EQ(wav.substr(36, 4), "data");
   EXPECT_EQ(u32_at(wav, 40), 6u);
-  EXPECT_EQ(i16_at(wav, 46), 16384);  // round(0.5 * 32767)
+  EXPECT_EQ(i16_at(wav, 46), 16384);  // round(0.5 * 32768)
   EXPECT_EQ(i16_at(wav, 48), -16384);
 }
 
 TEST(WavBytes, ClipsLoudSamplesAndSilencesNonFiniteOnes) {
   const std::string wav = encode_wav_pcm16({2.0f, -3.0f, NAN, INFINITY}, 8000);
   EXPECT_EQ(i16_at(wav, 44), 32767);
-  EXPECT_EQ(i16_at(wav, 46), -32767);
+  EXPECT_EQ(i16_at(wav, 46), -32768);
   EXPECT_EQ(i16_at(wav, 48), 0);
   EXPECT_EQ(i16_at(wav, 50), 0);
 }
@@ -46,6 +50,20 @@ TEST(WavBytes, ClipsLoudSamplesAndSilencesNonFiniteOnes) {
 TEST(WavBytes, EmptyClipIsAValidEmptyFileAndBadRateThrows) {
   EXPECT_EQ(encode_wav_pcm16({}, 8000).size(), 44u);
   EXPECT_THROW(encode_wav_pcm16({0.0f}, 0), DataError);
+}
+
+TEST(WavBytes, HoldsTheSamplesWriteWavPutsOnDisk) {
+  // A clip played in the browser and the same clip saved by `generate` are the same samples.
+  const std::vector<float> samples = {0.0f, 0.25f, -1.0f, 1.0f, 0.999f, -0.3333f, 1e-5f, 7.0f};
+  const auto path = std::filesystem::temp_directory_path() / "audiogan-wav-bytes-same.wav";
+  write_wav(path.string(), samples, 16000);
+  std::ifstream in(path, std::ios::binary);
+  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(path);
+  const std::string wav = encode_wav_pcm16(samples, 16000);
+  const size_t data_bytes = samples.size() * 2;
+  ASSERT_GE(file.size(), data_bytes);
+  EXPECT_EQ(wav.substr(wav.size() - data_bytes), file.substr(file.size() - data_bytes));
 }
 
 }  // namespace
