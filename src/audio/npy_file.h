@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 // NumPy refuses to read a header longer than this (numpy.lib.format, max_header_size).

@@ -1,6 +1,6 @@
 // `audiogan bench`: training-step throughput of the architectures with and without bf16 autocast,
 // against a matmul peak measured in the same run; optional batch/length sweep and end-to-end
-// generation timing; peak RSS. Measuring lives in train/benchmark; this file prints.
+// generation timing; peak RSS. Measuring lives in perf/benchmark; this file prints.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/threads.h"
-#include "train/benchmark.h"
+#include "perf/benchmark.h"
 
 namespace audiogan::cli {
 namespace {
@@ -125,67 +125,6 @@ void print_generation(const GenerationTiming& g, const std::string& arch) {
             << (g.speedup >= 5 ? "met" : "missed") << "\n";
 }
 
-nlohmann::json to_json(const BenchReport& r) {
-  nlohmann::json j;
-  j["threads"] = r.threads;
-  j["peak_rss_bytes"] = r.peak_rss_bytes;
-  j["matmul_peak"] = {
-      {"n", r.peak.n}, {"fp32_gflops", r.peak.fp32_gflops}, {"bf16_gflops", r.peak.bf16_gflops}};
-  j["steps"] = nlohmann::json::array();
-  for (const auto& s : r.steps) {
-    j["steps"].push_back({{"arch", s.spec.arch},
-                          {"amp", s.amp},
-                          {"width", s.spec.width},
-                          {"batch", s.batch},
-                          {"n_mels", s.spec.n_mels},
-                          {"frames", s.spec.frames},
-                          {"loss", to_string(s.loss)},
-                          {"attention", s.spec.attention},
-                          {"seconds_per_step", s.seconds_per_step},
-                          {"step_seconds", s.step_seconds},
-                          {"samples_per_second", s.samples_per_second},
-                          {"flops_per_step", s.flops_per_step},
-                          {"gflops_per_second", s.gflops_per_second}});
-  }
-  j["sweep"] = nlohmann::json::array();
-  for (const auto& p : r.sweep) {
-    j["sweep"].push_back({{"arch", p.arch},
-                          {"amp", p.amp},
-                          {"batch", p.batch},
-                          {"frames", p.frames},
-                          {"seconds_per_step", p.seconds_per_step},
-                          {"samples_per_second", p.samples_per_second}});
-  }
-  j["profiles"] = nlohmann::json::array();
-  for (const auto& p : r.profiles) {
-    nlohmann::json ops = nlohmann::json::array();
-    for (const auto& op : p.profile.by_self) {
-      ops.push_back({{"name", op.name},
-                     {"calls", op.calls},
-                     {"self_seconds", op.self_seconds},
-                     {"total_seconds", op.total_seconds}});
-    }
-    j["profiles"].push_back({{"arch", p.arch},
-                             {"amp", p.amp},
-                             {"steps", p.steps},
-                             {"wall_seconds", p.profile.wall_seconds},
-                             {"operators", ops}});
-  }
-  if (r.has_generation) {
-    const auto& g = r.generation;
-    j["generation"] = {{"iterations", g.iterations},
-                       {"one_clip_seconds", g.one_clip_seconds},
-                       {"one_clip_forward_seconds", g.one_clip_forward_seconds},
-                       {"one_clip_vocoder_seconds", g.one_clip_vocoder_seconds},
-                       {"one_clip_write_seconds", g.one_clip_write_seconds},
-                       {"batch", g.batch},
-                       {"batch_seconds", g.batch_seconds},
-                       {"batch_per_clip_seconds", g.batch_per_clip_seconds},
-                       {"speedup", g.speedup}};
-  }
-  return j;
-}
-
 void run_bench(BenchFlags flags) {
   auto& o = flags.options;
   o.archs = expand(flags.arch, {"seed", "default"});
@@ -205,7 +144,7 @@ void run_bench(BenchFlags flags) {
   std::cout << "\npeak RSS: " << fixed(report.peak_rss_bytes / (1024.0 * 1024.0), 1) << " MiB\n";
   if (!flags.json_path.empty()) {
     std::ofstream out(flags.json_path);
-    out << to_json(report).dump(2) << "\n";
+    out << bench_report_json(report).dump(2) << "\n";
     if (!out) throw IoError("bench: cannot write --json " + flags.json_path);
     std::cout << "wrote " << flags.json_path << "\n";
   }

@@ -5,13 +5,12 @@
 #include <filesystem>
 #include <iostream>
 
-#include <unistd.h>
-
 #include "cli/commands.h"
+#include "cli/progress_line.h"
 #include "core/error.h"
 #include "core/threads.h"
 #include "eval/evaluator.h"
-#include "train/sampler.h"
+#include "infer/sampler.h"
 
 namespace audiogan::cli {
 namespace {
@@ -119,16 +118,16 @@ void run(const EvaluateArgs& args) {
   ref_options.threads = args.threads;
   std::string last_stage;
   // A live line on a terminal; otherwise one line per stage and at its end, so logs stay readable.
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  auto progress = [&last_stage, tty](const eval::EvaluationProgress& p) {
+  ProgressLine line(stderr);
+  auto progress = [&last_stage, &line](const eval::EvaluationProgress& p) {
     const bool new_stage = p.stage != last_stage;
-    if (new_stage && tty && !last_stage.empty()) std::cerr << "\n";
+    if (new_stage && line.tty() && !last_stage.empty()) std::cerr << "\n";
     last_stage = p.stage;
     const std::string detail =
         p.detail.empty() || p.stage.rfind("cache", 0) == 0 ? "" : "  " + p.detail;
-    if (tty) {
-      std::cerr << "\r" << p.stage << " " << p.done << "/" << p.total << detail << "\x1b[K"
-                << std::flush;
+    if (line.tty()) {
+      line.draw(p.stage + " " + std::to_string(p.done) + "/" + std::to_string(p.total) + detail,
+                new_stage || p.done == p.total);
     } else if (new_stage || p.done == p.total) {
       std::cerr << p.stage << " " << p.done << "/" << p.total << "\n";
     }
@@ -148,7 +147,7 @@ void run(const EvaluateArgs& args) {
       eval::source_from_sampler(sampler, options.griffin_lim, truncation);
   eval::EvaluationReport report = eval::evaluate(source, reference, options, progress);
   report.truncation = truncation;
-  if (tty) std::cerr << "\n";
+  if (line.tty()) std::cerr << "\n";
   report.checkpoint = args.checkpoint;
   report.data_root = args.data;
 

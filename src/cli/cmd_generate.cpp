@@ -4,12 +4,13 @@
 #include <filesystem>
 
 #include "audio/audio_file.h"
+#include "audio/pcm16.h"
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "infer/sampler.h"
 #include "render/spectrogram_plot.h"
 #include "train/run_dir.h"
-#include "train/sampler.h"
 
 namespace audiogan::cli {
 namespace {
@@ -71,11 +72,7 @@ void run_generate(const GenerateFlags& f) {
   const std::string stem = file_safe(name);
   for (size_t i = 0; i < clips.size(); ++i) {
     auto samples = clips[i];
-    float peak = 0.f;
-    for (float s : samples) peak = std::max(peak, std::abs(s));
-    if (peak > 0.99f) {
-      for (float& s : samples) s *= 0.99f / peak;
-    }
+    limit_peak(samples);
     const std::string path = f.out + "/" + stem + suffixes[i] + ".wav";
     write_wav(path, samples, sampler.frontend().sample_rate);
     std::printf("%s\n", path.c_str());

@@ -1,6 +1,5 @@
 // audiogan prepare: scan a class-folder dataset and build or update its spectrogram cache, with a
 // progress bar and a summary of what was used, reused and skipped.
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -9,6 +8,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/progress_line.h"
 #include "core/error.h"
 #include "core/threads.h"
 #include "data/frame_fit.h"
@@ -53,25 +53,18 @@ std::string megabytes(int64_t bytes) {
 class ProgressPrinter {
  public:
   explicit ProgressPrinter(std::string label)
-      : label_(std::move(label)),
-        tty_(::isatty(STDOUT_FILENO) != 0),
-        start_(std::chrono::steady_clock::now()) {}
+      : label_(std::move(label)), line_(stdout), start_(std::chrono::steady_clock::now()) {}
 
   void operator()(const CacheProgress& p) {
     if (p.total <= 0) return;
     const double seconds = elapsed();
-    if (tty_) {
-      if (p.done < p.total && seconds - last_draw_ < 0.1) return;
-      last_draw_ = seconds;
-      constexpr int kWidth = 30;
-      const auto filled = static_cast<int>(kWidth * p.done / p.total);
-      std::string bar(static_cast<size_t>(filled), '#');
-      bar.resize(kWidth, '-');
+    if (line_.tty()) {
       const double rate = seconds > 0 ? static_cast<double>(p.done - first_done_) / seconds : 0;
-      std::printf("\r%s [%s] %lld/%lld files  %.0f files/s \x1b[K", label_.c_str(), bar.c_str(),
-                  static_cast<long long>(p.done), static_cast<long long>(p.total), rate);
+      line_.draw(formatted("%s %s %lld/%lld files  %.0f files/s ", label_.c_str(),
+                           progress_bar(p.done, p.total, 30).c_str(),
+                           static_cast<long long>(p.done), static_cast<long long>(p.total), rate),
+                 p.done == p.total);
       if (p.done == p.total) std::printf("\n");
-      std::fflush(stdout);
     } else {
       const int64_t tenth = p.done * 10 / p.total;
       if (tenth <= last_tenth_ && p.done < p.total) return;
@@ -90,9 +83,8 @@ class ProgressPrinter {
 
  private:
   std::string label_;
-  bool tty_;
+  ProgressLine line_;
   std::chrono::steady_clock::time_point start_;
-  double last_draw_ = -1;
   int64_t last_tenth_ = -1;
   int64_t first_done_ = -1;
 };

@@ -1,9 +1,7 @@
 // `audiogan train`: flags and TOML into a Config, the trainer's callbacks drawn as a progress bar
 // (terminal) or one line per epoch (log file), SIGINT/SIGTERM turned into a clean checkpoint.
-#include <unistd.h>
 
 #include <atomic>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -11,11 +9,12 @@
 
 #include "cli/commands.h"
 #include "cli/data_parallel_launch.h"
+#include "cli/progress_line.h"
+#include "cli/warning_throttle.h"
 #include "core/error.h"
 #include "eval/training_hook.h"
 #include "train/run_dir.h"
 #include "train/trainer.h"
-#include "train/warning_throttle.h"
 
 namespace audiogan::cli {
 namespace {
@@ -52,46 +51,27 @@ void train_flag(CLI::App* cmd, const std::shared_ptr<TrainFlags>& f, const std::
   if (resumable) f->resumable.push_back(name);
 }
 
-std::string clock_text(double seconds) {
-  const auto s = static_cast<long long>(seconds < 0 ? 0 : seconds);
-  char text[32];
-  if (s >= 3600) {
-    std::snprintf(text, sizeof(text), "%lld:%02lld:%02lld", s / 3600, s / 60 % 60, s % 60);
-  } else {
-    std::snprintf(text, sizeof(text), "%lld:%02lld", s / 60, s % 60);
-  }
-  return text;
-}
-
 // "7/200", or "7" when the run has no epoch limit.
 std::string epoch_text(int64_t epoch, int64_t epochs) {
   return std::to_string(epoch) + (epochs > 0 ? "/" + std::to_string(epochs) : "");
 }
 
-void draw_step(const StepEvent& e, bool tty) {
-  if (!tty) return;
-  static auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-  const auto now = std::chrono::steady_clock::now();
-  if (e.batch < e.batches_per_epoch && now - last < std::chrono::milliseconds(100)) return;
-  last = now;
+void draw_step(const StepEvent& e, ProgressLine& line) {
+  if (!line.tty()) return;
   const double rate = e.epoch_seconds > 0 ? e.epoch_batches_run / e.epoch_seconds : 0.0;
   const double eta = rate > 0 ? (e.batches_per_epoch - e.batch) / rate : 0.0;
-  constexpr int kWidth = 24;
-  const int filled = static_cast<int>(kWidth * e.batch / std::max<int64_t>(1, e.batches_per_epoch));
-  std::string bar(filled, '#');
-  bar.resize(kWidth, '-');
-  std::printf(
-      "\repoch %s [%s] %lld/%lld %.2f it/s ETA %s  G %.3f  D %.3f  D(x) %.2f  "
-      "D(G(z)) %.2f \x1b[K",
-      epoch_text(e.epoch, e.epochs).c_str(), bar.c_str(), static_cast<long long>(e.batch),
-      static_cast<long long>(e.batches_per_epoch), rate, clock_text(eta).c_str(), e.loss_g,
-      e.loss_d, e.d_real, e.d_fake);
-  std::fflush(stdout);
+  line.draw(formatted("epoch %s %s %lld/%lld %.2f it/s ETA %s  G %.3f  D %.3f  D(x) %.2f  "
+                      "D(G(z)) %.2f ",
+                      epoch_text(e.epoch, e.epochs).c_str(),
+                      progress_bar(e.batch, e.batches_per_epoch, 24).c_str(),
+                      static_cast<long long>(e.batch), static_cast<long long>(e.batches_per_epoch),
+                      rate, clock_text(eta).c_str(), e.loss_g, e.loss_d, e.d_real, e.d_fake),
+            e.batch >= e.batches_per_epoch);
 }
 
-void print_epoch(const EpochEvent& e, bool tty) {
+void print_epoch(const EpochEvent& e, ProgressLine& line) {
   const auto& m = e.metrics;
-  if (tty) std::printf("\r\x1b[K");
+  line.clear();
   std::printf(
       "epoch %s step %lld  G %.4f  D %.4f  D(x) %.3f  D(G(z)) %.3f  %.1f s  "
       "%.1f samples/s  active frames %.0f%% (data %.0f%%)\n",
@@ -153,7 +133,7 @@ Config resolve_config(const TrainFlags& f, ResumeInfo* resume) {
 }
 
 void run_train(const TrainFlags& f) {
-  const bool tty = ::isatty(STDOUT_FILENO) != 0;
+  auto line = std::make_shared<ProgressLine>(stdout);
   TrainerOptions options;
   std::unique_ptr<ResumeInfo> resume;
   if (!f.resume.empty()) {
@@ -204,9 +184,8 @@ void run_train(const TrainFlags& f) {
     std::printf("%s\n", text.c_str());
     std::fflush(stdout);
   };
-  options.callbacks.on_warning = [tty](const std::string& text) {
-    if (tty) std::printf("\r\x1b[K");
-    std::fflush(stdout);
+  options.callbacks.on_warning = [line](const std::string& text) {
+    line->clear();
     std::fprintf(stderr, "audiogan: warning: %s\n", text.c_str());
   };
   // A lasting condition is told when it starts and every 10 epochs, not every epoch.
@@ -217,15 +196,15 @@ void run_train(const TrainFlags& f) {
       warn("epoch " + std::to_string(epoch) + ": generator output: " + *text);
     }
   };
-  options.callbacks.on_cache_progress = [tty](const CacheProgress& p) {
-    if (!tty) return;
-    std::printf("\rspectrogram cache: %lld/%lld\x1b[K", static_cast<long long>(p.done),
-                static_cast<long long>(p.total));
-    if (p.done == p.total) std::printf("\n");
-    std::fflush(stdout);
+  options.callbacks.on_cache_progress = [line](const CacheProgress& p) {
+    const bool done = p.done == p.total;
+    line->draw(formatted("spectrogram cache: %lld/%lld", static_cast<long long>(p.done),
+                         static_cast<long long>(p.total)),
+               done);
+    if (done && line->tty()) std::printf("\n");
   };
-  options.callbacks.on_step = [tty](const StepEvent& e) { draw_step(e, tty); };
-  options.callbacks.on_epoch = [tty](const EpochEvent& e) { print_epoch(e, tty); };
+  options.callbacks.on_step = [line](const StepEvent& e) { draw_step(e, *line); };
+  options.callbacks.on_epoch = [line](const EpochEvent& e) { print_epoch(e, *line); };
   if (!root) options.callbacks = {};
 
   DataParallelSettings parallel;
@@ -241,7 +220,7 @@ void run_train(const TrainFlags& f) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (!root) return;
-  if (tty) std::printf("\r\x1b[K");
+  line->clear();
   const std::string& run = result.run_dir;
   std::printf("\nstopped by %s after %lld epochs (%lld steps)\n", result.stopped_by.c_str(),
               static_cast<long long>(result.epochs_done), static_cast<long long>(result.step));

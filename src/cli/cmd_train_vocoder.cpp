@@ -1,7 +1,6 @@
 // `audiogan train-vocoder`: flags and TOML into a VocoderRunConfig, the vocoder trainer's
 // callbacks as a progress line (terminal) or one line per epoch, SIGINT/SIGTERM turned into a
 // clean checkpoint. Under torchrun it is one rank of a data-parallel run, as `train` is.
-#include <unistd.h>
 
 #include <atomic>
 #include <csignal>
@@ -11,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/data_parallel_launch.h"
+#include "cli/progress_line.h"
 #include "core/error.h"
 #include "train/trainer.h"
 #include "vocoder/vocoder_trainer.h"
@@ -79,21 +79,20 @@ VocoderRunConfig resolve_config(const TrainVocoderFlags& f, const VocoderResumeI
   return config;
 }
 
-void print_step(const VocoderStepEvent& e, bool tty) {
-  if (!tty) return;
-  std::printf(
-      "\repoch %lld/%lld step %lld (%lld/%lld)  loss %.4f  mel %.4f  sc %.4f  mag %.4f  "
-      "%.0f s\x1b[K",
-      static_cast<long long>(e.epoch), static_cast<long long>(e.epochs),
-      static_cast<long long>(e.step), static_cast<long long>(e.step_in_epoch),
-      static_cast<long long>(e.steps_per_epoch), e.loss, e.mel_l1, e.stft_sc, e.stft_log_magnitude,
-      e.seconds);
-  std::fflush(stdout);
+void print_step(const VocoderStepEvent& e, ProgressLine& line) {
+  if (!line.tty()) return;
+  line.draw(formatted("epoch %lld/%lld step %lld (%lld/%lld)  loss %.4f  mel %.4f  sc %.4f  "
+                      "mag %.4f  %.0f s",
+                      static_cast<long long>(e.epoch), static_cast<long long>(e.epochs),
+                      static_cast<long long>(e.step), static_cast<long long>(e.step_in_epoch),
+                      static_cast<long long>(e.steps_per_epoch), e.loss, e.mel_l1, e.stft_sc,
+                      e.stft_log_magnitude, e.seconds),
+            e.step_in_epoch >= e.steps_per_epoch);
 }
 
-void print_epoch(const VocoderEpochEvent& e, bool tty) {
+void print_epoch(const VocoderEpochEvent& e, ProgressLine& line) {
   const auto& m = e.metrics;
-  if (tty) std::printf("\r\x1b[K");
+  line.clear();
   std::printf("epoch %lld/%lld step %lld  loss %.4f  mel %.4f  %.0f s",
               static_cast<long long>(e.epoch), static_cast<long long>(e.epochs),
               static_cast<long long>(m.value("step", 0LL)), m.value("loss", 0.0),
@@ -110,7 +109,7 @@ void print_epoch(const VocoderEpochEvent& e, bool tty) {
 }
 
 void run_train_vocoder(const TrainVocoderFlags& f) {
-  const bool tty = ::isatty(STDOUT_FILENO) != 0;
+  auto line = std::make_shared<ProgressLine>(stdout);
   if (f.out.empty()) throw ConfigError("train-vocoder: --out VOC_DIR is required");
   VocoderTrainerOptions options;
   options.out_dir = f.out;
@@ -132,13 +131,12 @@ void run_train_vocoder(const TrainVocoderFlags& f) {
     std::printf("%s\n", text.c_str());
     std::fflush(stdout);
   };
-  options.callbacks.on_warning = [tty](const std::string& text) {
-    if (tty) std::printf("\r\x1b[K");
-    std::fflush(stdout);
+  options.callbacks.on_warning = [line](const std::string& text) {
+    line->clear();
     std::fprintf(stderr, "audiogan: warning: %s\n", text.c_str());
   };
-  options.callbacks.on_step = [tty](const VocoderStepEvent& e) { print_step(e, tty); };
-  options.callbacks.on_epoch = [tty](const VocoderEpochEvent& e) { print_epoch(e, tty); };
+  options.callbacks.on_step = [line](const VocoderStepEvent& e) { print_step(e, *line); };
+  options.callbacks.on_epoch = [line](const VocoderEpochEvent& e) { print_epoch(e, *line); };
   // Under torchrun this process is one rank of many (docs/training.md); rank 0 alone owns the
   // folder and prints.
   const dist::LaunchEnv launch = dist::LaunchEnv::from_environment();
@@ -158,7 +156,7 @@ void run_train_vocoder(const TrainVocoderFlags& f) {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   if (!root) return;
-  if (tty) std::printf("\r\x1b[K");
+  line->clear();
   std::printf("\nstopped by %s after %lld epochs (%lld steps)\n", result.stopped_by.c_str(),
               static_cast<long long>(result.epochs_done), static_cast<long long>(result.step));
   std::printf("vocoder folder: %s\n", result.out_dir.c_str());

@@ -1,5 +1,5 @@
 // Streaks of the same warning kind, told at their start and then every few epochs.
-#include "train/warning_throttle.h"
+#include "cli/warning_throttle.h"
 
 #include <algorithm>
 

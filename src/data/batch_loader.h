@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "data/spectrogram_cache.h"
 
 namespace audiogan {

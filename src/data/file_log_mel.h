@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 
 namespace audiogan {

@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 #include "data/spectrogram_cache.h"
 

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 // Bucket widths for clips of `content_frames` ([N] int64, frames up to each clip's last

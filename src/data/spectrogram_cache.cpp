@@ -136,6 +136,144 @@ struct Plan {
   std::vector<size_t> to_compute;    // dataset file indices
 };
 
+// The previous cache for these settings and its mapped data, when both are intact.
+std::optional<CacheIndex> intact_previous(const CacheFiles& files, const FrontendConfig& frontend,
+                                          size_t row_bytes, std::shared_ptr<MappedFile>* data) {
+  std::optional<CacheIndex> old = read_cache_index(files.index);
+  if (!old || old->frontend != frontend.to_string() || old->n_mels != frontend.n_mels ||
+      old->frames != frontend.frames) {
+    return std::nullopt;
+  }
+  try {
+    *data = MappedFile::open_read((fs::path(files.dir) / old->data_file).string());
+  } catch (const IoError&) {
+    return std::nullopt;
+  }
+  if ((*data)->size() != old->entries.size() * row_bytes) return std::nullopt;
+  return old;
+}
+
+// Per dataset file: its row copied from the previous cache when the file is unchanged, its
+// known failure kept, or a place in `to_compute`.
+Plan plan_rows(const Dataset& dataset, const std::optional<CacheIndex>& old,
+               const MappedFile* old_data, char* rows, size_t row_bytes, CacheBuildReport& report) {
+  std::unordered_map<std::string, size_t> old_rows, old_failures;
+  if (old) {
+    for (size_t j = 0; j < old->entries.size(); ++j) old_rows[old->entries[j].path] = j;
+    for (size_t j = 0; j < old->failed.size(); ++j) old_failures[old->failed[j].path] = j;
+  }
+  const size_t n = dataset.files.size();
+  Plan plan;
+  plan.entries.resize(n);
+  plan.reasons.resize(n);
+  plan.usable.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const DatasetFile& file = dataset.files[i];
+    CacheEntry& entry = plan.entries[i];
+    entry.path = file.path;
+    entry.size = file.size;
+    entry.mtime_ns = file.mtime_ns;
+    entry.class_index = file.class_index;
+    entry.class_name = dataset.class_names[static_cast<size_t>(file.class_index)];
+    const auto row = old_rows.find(file.path);
+    const auto failure = old_failures.find(file.path);
+    if (row != old_rows.end() && old->entries[row->second].size == file.size &&
+        old->entries[row->second].mtime_ns == file.mtime_ns) {
+      std::memcpy(rows + i * row_bytes,
+                  static_cast<const char*>(old_data->data()) + row->second * row_bytes, row_bytes);
+      entry.content_frames = old->entries[row->second].content_frames;
+      entry.source_seconds = old->entries[row->second].source_seconds;
+      plan.usable[i] = 1;
+      ++report.reused;
+    } else if (failure != old_failures.end() && old->failed[failure->second].size == file.size &&
+               old->failed[failure->second].mtime_ns == file.mtime_ns) {
+      plan.reasons[i] = old->failed[failure->second].reason;
+    } else {
+      plan.to_compute.push_back(i);
+    }
+  }
+  return plan;
+}
+
+// Decodes and transforms the planned files on `threads` workers (0 = every core); each writes
+// its own rows of the mapping, so they share nothing but a counter.
+void compute_rows(const Dataset& dataset, const FrontendConfig& frontend, Plan& plan, char* rows,
+                  size_t row_bytes, int threads, const CacheProgressCallback& progress) {
+  const size_t n = dataset.files.size();
+  std::atomic<size_t> next{0};
+  std::mutex progress_mutex;
+  int64_t done = static_cast<int64_t>(n - plan.to_compute.size());
+  if (progress) progress({done, static_cast<int64_t>(n), ""});
+  auto work = [&] {
+    torch::NoGradGuard no_grad;
+    for (size_t k = next++; k < plan.to_compute.size(); k = next++) {
+      const size_t i = plan.to_compute[k];
+      try {
+        FileLogMel result = file_log_mel(dataset.files[i].path, frontend);
+        const torch::Tensor half = result.log_mel.to(torch::kHalf).contiguous();
+        if (half.numel() * 2 != static_cast<int64_t>(row_bytes)) {
+          throw DataError("cache: log-mel of " + dataset.files[i].path + " has shape " +
+                          c10::str(half.sizes()) + ", expected [" +
+                          std::to_string(frontend.n_mels) + ", " + std::to_string(frontend.frames) +
+                          "]");
+        }
+        std::memcpy(rows + i * row_bytes, half.data_ptr(), row_bytes);
+        plan.entries[i].content_frames = result.content_frames;
+        plan.entries[i].source_seconds = result.source_seconds;
+        plan.usable[i] = 1;
+      } catch (const std::exception& e) {
+        plan.reasons[i] = error_text(e);
+      }
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress({++done, static_cast<int64_t>(n), dataset.files[i].path});
+      }
+    }
+  };
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const size_t workers =
+      std::min<size_t>(threads > 0 ? static_cast<size_t>(threads) : cores, plan.to_compute.size());
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
+  if (workers > 0) work();
+  for (auto& thread : pool) thread.join();
+}
+
+// The index of the usable rows, moved together to close the gaps failed files left.
+CacheIndex compact_rows(const Dataset& dataset, const FrontendConfig& frontend, const Plan& plan,
+                        char* rows, size_t row_bytes, const std::string& data_name,
+                        CacheBuildReport& report) {
+  CacheIndex index;
+  index.frontend = frontend.to_string();
+  index.split_dir = dataset.split_dir;
+  index.class_names = dataset.class_names;
+  index.n_mels = frontend.n_mels;
+  index.frames = frontend.frames;
+  index.data_file = data_name;
+  for (size_t i = 0; i < dataset.files.size(); ++i) {
+    const DatasetFile& file = dataset.files[i];
+    if (!plan.usable[i]) {
+      index.failed.push_back({file.path, file.size, file.mtime_ns, plan.reasons[i]});
+      report.failed.push_back({file.path, plan.reasons[i]});
+      continue;
+    }
+    const size_t w = index.entries.size();
+    if (w != i) std::memmove(rows + w * row_bytes, rows + i * row_bytes, row_bytes);
+    index.entries.push_back(plan.entries[i]);
+  }
+  for (size_t i : plan.to_compute) report.computed += plan.usable[i] ? 1 : 0;
+  return index;
+}
+
+// "; skipped: <reason>; <reason>" for up to three failures: why no file was usable.
+std::string first_reasons(const CacheBuildReport& report) {
+  std::string reasons;
+  for (size_t i = 0; i < report.failed.size() && i < 3; ++i) {
+    reasons += (i ? "; " : "; skipped: ") + report.failed[i].reason;
+  }
+  return reasons;
+}
+
 }  // namespace
 
 std::string SpectrogramCache::default_dir(const Dataset& dataset) {
@@ -160,156 +298,43 @@ SpectrogramCache SpectrogramCache::build(const Dataset& dataset, const FrontendC
   std::error_code error;
   fs::create_directories(files.dir, error);
   if (error) throw IoError("cache: cannot create " + files.dir + ": " + error.message());
+  const size_t row_bytes = static_cast<size_t>(frontend.n_mels) * frontend.frames * 2;  // fp16
+  const auto n = static_cast<int64_t>(dataset.files.size());
 
-  const int64_t n_mels = frontend.n_mels;
-  const int64_t frames = frontend.frames;
-  const auto row_bytes = static_cast<size_t>(n_mels * frames * 2);
-
-  // The previous cache for these settings, when it is intact.
-  std::optional<CacheIndex> old = read_cache_index(files.index);
   std::shared_ptr<MappedFile> old_data;
-  if (old &&
-      (old->frontend != frontend.to_string() || old->n_mels != n_mels || old->frames != frames)) {
-    old.reset();
-  }
-  if (old) {
-    try {
-      old_data = MappedFile::open_read((fs::path(files.dir) / old->data_file).string());
-      if (old_data->size() != old->entries.size() * row_bytes) old.reset();
-    } catch (const IoError&) {
-      old.reset();
-    }
-  }
+  const std::optional<CacheIndex> old = intact_previous(files, frontend, row_bytes, &old_data);
   if (old && is_current(*old, dataset, frontend)) {
     SpectrogramCache cache = SpectrogramCacheAccess::make(open_index(*old, files.index, frontend));
     out_report.reused = cache.size();
     out_report.failed = cache.failed();
-    if (progress)
-      progress({static_cast<int64_t>(dataset.files.size()),
-                static_cast<int64_t>(dataset.files.size()), ""});
+    if (progress) progress({n, n, ""});
     return cache;
   }
 
-  // What to reuse, what is known to be broken, what to compute.
-  std::unordered_map<std::string, size_t> old_rows, old_failures;
-  if (old) {
-    for (size_t j = 0; j < old->entries.size(); ++j) old_rows[old->entries[j].path] = j;
-    for (size_t j = 0; j < old->failed.size(); ++j) old_failures[old->failed[j].path] = j;
-  }
-  const size_t n = dataset.files.size();
+  // A new generation is written beside the old one under a temporary name, then published.
   const std::string data_name =
       files.key + "." +
       std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + ".bin";
   const std::string temporary = (fs::path(files.dir) / (data_name + ".tmp")).string();
-  auto data = MappedFile::create(temporary, n * row_bytes);
+  auto data = MappedFile::create(temporary, static_cast<size_t>(n) * row_bytes);
   auto* rows = static_cast<char*>(data->data());
-
-  Plan plan;
-  plan.entries.resize(n);
-  plan.reasons.resize(n);
-  plan.usable.assign(n, 0);
-  for (size_t i = 0; i < n; ++i) {
-    const DatasetFile& file = dataset.files[i];
-    CacheEntry& entry = plan.entries[i];
-    entry.path = file.path;
-    entry.size = file.size;
-    entry.mtime_ns = file.mtime_ns;
-    entry.class_index = file.class_index;
-    entry.class_name = dataset.class_names[static_cast<size_t>(file.class_index)];
-    const auto row = old_rows.find(file.path);
-    const auto failure = old_failures.find(file.path);
-    if (row != old_rows.end() && old->entries[row->second].size == file.size &&
-        old->entries[row->second].mtime_ns == file.mtime_ns) {
-      std::memcpy(rows + i * row_bytes,
-                  static_cast<const char*>(old_data->data()) + row->second * row_bytes, row_bytes);
-      entry.content_frames = old->entries[row->second].content_frames;
-      entry.source_seconds = old->entries[row->second].source_seconds;
-      plan.usable[i] = 1;
-      ++out_report.reused;
-    } else if (failure != old_failures.end() && old->failed[failure->second].size == file.size &&
-               old->failed[failure->second].mtime_ns == file.mtime_ns) {
-      plan.reasons[i] = old->failed[failure->second].reason;
-    } else {
-      plan.to_compute.push_back(i);
-    }
-  }
+  Plan plan = plan_rows(dataset, old, old_data.get(), rows, row_bytes, out_report);
   old_data.reset();
-
-  // Decode and transform in parallel; each worker writes its own rows of the mapping.
-  std::atomic<size_t> next{0};
-  std::mutex progress_mutex;
-  int64_t done = static_cast<int64_t>(n - plan.to_compute.size());
-  if (progress) progress({done, static_cast<int64_t>(n), ""});
-  auto work = [&] {
-    torch::NoGradGuard no_grad;
-    for (size_t k = next++; k < plan.to_compute.size(); k = next++) {
-      const size_t i = plan.to_compute[k];
-      try {
-        FileLogMel result = file_log_mel(dataset.files[i].path, frontend);
-        const torch::Tensor half = result.log_mel.to(torch::kHalf).contiguous();
-        if (half.numel() * 2 != static_cast<int64_t>(row_bytes)) {
-          throw DataError("cache: log-mel of " + dataset.files[i].path + " has shape " +
-                          c10::str(half.sizes()) + ", expected [" + std::to_string(n_mels) + ", " +
-                          std::to_string(frames) + "]");
-        }
-        std::memcpy(rows + i * row_bytes, half.data_ptr(), row_bytes);
-        plan.entries[i].content_frames = result.content_frames;
-        plan.entries[i].source_seconds = result.source_seconds;
-        plan.usable[i] = 1;
-      } catch (const std::exception& e) {
-        plan.reasons[i] = error_text(e);
-      }
-      if (progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        progress({++done, static_cast<int64_t>(n), dataset.files[i].path});
-      }
-    }
-  };
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const size_t workers =
-      std::min<size_t>(threads > 0 ? static_cast<size_t>(threads) : cores, plan.to_compute.size());
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-  if (workers > 0) work();
-  for (auto& thread : pool) thread.join();
-
-  // Close the gaps left by failed files, then publish data and index atomically.
-  CacheIndex index;
-  index.frontend = frontend.to_string();
-  index.split_dir = dataset.split_dir;
-  index.class_names = dataset.class_names;
-  index.n_mels = n_mels;
-  index.frames = frames;
-  index.data_file = data_name;
-  for (size_t i = 0; i < n; ++i) {
-    const DatasetFile& file = dataset.files[i];
-    if (!plan.usable[i]) {
-      index.failed.push_back({file.path, file.size, file.mtime_ns, plan.reasons[i]});
-      out_report.failed.push_back({file.path, plan.reasons[i]});
-      continue;
-    }
-    const size_t w = index.entries.size();
-    if (w != i) std::memmove(rows + w * row_bytes, rows + i * row_bytes, row_bytes);
-    index.entries.push_back(plan.entries[i]);
-  }
-  for (size_t i : plan.to_compute) out_report.computed += plan.usable[i] ? 1 : 0;
+  compute_rows(dataset, frontend, plan, rows, row_bytes, threads, progress);
+  const CacheIndex index =
+      compact_rows(dataset, frontend, plan, rows, row_bytes, data_name, out_report);
   data->finish(index.entries.size() * row_bytes);
   data.reset();
   if (index.entries.empty()) {
     fs::remove(temporary, error);
-    std::string reasons;
-    for (size_t i = 0; i < out_report.failed.size() && i < 3; ++i) {
-      reasons += (i ? "; " : "; skipped: ") + out_report.failed[i].reason;
-    }
     throw DataError("cache: no usable audio file among " + std::to_string(n) + " in " +
-                    dataset.split_dir + reasons);
+                    dataset.split_dir + first_reasons(out_report));
   }
   const std::string data_path = (fs::path(files.dir) / data_name).string();
   fs::rename(temporary, data_path, error);
   if (error) throw IoError("cache: cannot rename " + temporary + ": " + error.message());
   write_cache_index(files.index, index);
   remove_other_generations(files, data_name);
-
   return SpectrogramCacheAccess::make(open_index(index, files.index, frontend));
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 #include "data/dataset.h"
 

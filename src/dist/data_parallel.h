@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include <torch/torch.h>
+
 #include "dist/process_group.h"
 
 namespace audiogan::dist {

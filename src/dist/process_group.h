@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 namespace audiogan::dist {
 
 // What the launcher told this process. Without RANK and WORLD_SIZE in the environment a

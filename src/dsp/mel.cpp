@@ -95,11 +95,11 @@ torch::Tensor log_mel(const torch::Tensor& waveform, const FrontendConfig& confi
   torch::Tensor mel =
       torch::matmul(power.transpose(-1, -2), fb).transpose(-1, -2);  // [..., n_mels, F]
   torch::Tensor result = torch::log1p(mel);
-  if (config.frames > 0) result = fit_frames(result, config.frames);
+  if (config.frames > 0) result = pad_or_crop_frames(result, config.frames);
   return result.contiguous();
 }
 
-torch::Tensor fit_frames(const torch::Tensor& spectrogram, int64_t frames) {
+torch::Tensor pad_or_crop_frames(const torch::Tensor& spectrogram, int64_t frames) {
   const int64_t have = spectrogram.size(-1);
   if (have == frames) return spectrogram;
   if (have > frames) return spectrogram.narrow(-1, 0, frames);

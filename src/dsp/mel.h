@@ -2,6 +2,8 @@
 // with reflection, Hann window) and functional.melscale_fbanks, followed by log1p.
 #pragma once
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 
 namespace audiogan::dsp {
@@ -18,6 +20,6 @@ torch::Tensor power_spectrogram(const torch::Tensor& waveform, const FrontendCon
 torch::Tensor log_mel(const torch::Tensor& waveform, const FrontendConfig& config);
 
 // Pads the last axis with zeros (silence in log1p units) or truncates it to `frames`.
-torch::Tensor fit_frames(const torch::Tensor& spectrogram, int64_t frames);
+torch::Tensor pad_or_crop_frames(const torch::Tensor& spectrogram, int64_t frames);
 
 }  // namespace audiogan::dsp

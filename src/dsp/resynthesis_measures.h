@@ -2,6 +2,8 @@
 // magnitude (n_fft, hop, Hann; centred frames). Used to compare vocoders on held-out audio.
 #pragma once
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 
 namespace audiogan::dsp {

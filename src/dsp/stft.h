@@ -4,6 +4,8 @@
 
 #include <optional>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 
 namespace audiogan::dsp {

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 
 namespace audiogan::dsp {

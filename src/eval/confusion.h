@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <torch/torch.h>
+
 namespace audiogan::eval {
 
 struct Confusion {

@@ -2,6 +2,8 @@
 // that produces the same sound whatever the latent has near-zero diversity (mode collapse).
 #pragma once
 
+#include <torch/torch.h>
+
 namespace audiogan::eval {
 
 // embeddings [N, D] -> mean over the N(N-1)/2 pairs of ||e_i - e_j||_2; 0 when N < 2.

@@ -161,6 +161,153 @@ EvaluationOptions quick_options(uint64_t seed) {
   return options;
 }
 
+namespace {
+
+// What the generator made, class by class: its own log-mels and the same after the vocoder and
+// re-analysis (what a listener's audio would give), with their labels.
+struct GeneratedSet {
+  std::vector<torch::Tensor> own;  // per class [count, n_mels, frames]
+  torch::Tensor analysed;          // [C * count, n_mels, frames]
+  torch::Tensor labels;            // [C * count]
+};
+
+GeneratedSet generate_all(const GeneratedSource& source, const EvaluationReference& ref,
+                          const EvaluationOptions& options,
+                          const EvaluationProgressCallback& progress) {
+  const int num_classes = static_cast<int>(ref.class_names.size());
+  const int count = options.count_per_class;
+  GeneratedSet set;
+  std::vector<torch::Tensor> analysed;
+  for (int c = 0; c < num_classes; ++c) {
+    const torch::Tensor mels =
+        source.generate(c, count, options.seed + static_cast<uint64_t>(c) * 1000003ULL)
+            .to(torch::kCPU, torch::kFloat32);  // [count, n_mels, frames]
+    std::vector<torch::Tensor> parts;
+    for (int begin = 0; begin < count; begin += options.batch) {
+      if (progress)
+        progress({"generate", c * count + begin, num_classes * count, ref.class_names[c]});
+      const int end = std::min(count, begin + options.batch);
+      const uint64_t phase_seed = options.seed + static_cast<uint64_t>(c) * 1000003ULL + begin;
+      parts.push_back(vocode_and_analyse(mels.slice(0, begin, end), ref.frontend, source.to_audio,
+                                         options.griffin_lim, phase_seed));  // [b, n_mels, frames]
+    }
+    analysed.push_back(torch::cat(parts, 0));
+    set.own.push_back(mels);
+  }
+  if (progress) progress({"generate", num_classes * count, num_classes * count, ""});
+  set.analysed = torch::cat(analysed, 0);
+  set.labels = torch::arange(num_classes, torch::kInt64).repeat_interleave(count);
+  return set;
+}
+
+// The report's description of the run: settings, the reference and its classifier.
+EvaluationReport report_header(const EvaluationReference& ref, const EvaluationOptions& options) {
+  EvaluationReport report;
+  report.frontend = ref.frontend.to_string();
+  report.frontend_config = ref.frontend;
+  report.class_names = ref.class_names;
+  report.count_per_class = options.count_per_class;
+  report.seed = options.seed;
+  report.quick = options.quick;
+  report.classifier_path = ref.classifier_path;
+  report.classifier_reused = ref.classifier_reused;
+  report.test_source = ref.test_source;
+  report.real_test_count = ref.test.labels.numel();
+  report.classifier_accuracy = ref.classifier_accuracy;
+  report.chance = ref.chance;
+  report.meaningful = ref.meaningful();
+  return report;
+}
+
+// Accuracy, IS, FD and NDB over all classes: of the vocoded clips, and of G's own log-mels.
+void score_overall(const GeneratedSet& set, const Classification& gen,
+                   const EvaluationReference& ref, const EvaluationOptions& options,
+                   EvaluationReport& report) {
+  const int num_classes = static_cast<int>(ref.class_names.size());
+  report.confusion = confusion(set.labels, gen.predicted, num_classes);
+  report.conditional_accuracy = report.confusion.overall;
+  report.is_generated = inception_score(gen.probabilities, /*splits=*/1);
+  if (ref.test.labels.numel() > 0) {
+    report.is_real_test = inception_score(ref.test.classified.probabilities, /*splits=*/1);
+  }
+  const torch::Tensor& train_e = ref.train.classified.embeddings;
+  const torch::Tensor& test_e = ref.test.classified.embeddings;
+  report.fd = frechet_distance(gen.embeddings, test_e);
+  report.fd_floor = frechet_distance(train_e, test_e);
+
+  const Classification direct = classify(ref.classifier, torch::cat(set.own, 0).clamp_min(0.0));
+  report.direct_accuracy = direct.predicted.eq(set.labels).to(torch::kDouble).mean().item<double>();
+  report.direct_is = inception_score(direct.probabilities, /*splits=*/1);
+  report.direct_fd = frechet_distance(direct.embeddings, test_e);
+
+  NdbOptions ndb_options;
+  const int64_t n_train = train_e.size(0);
+  ndb_options.k = options.ndb_k > 0 ? options.ndb_k
+                                    : static_cast<int>(std::clamp<int64_t>(n_train / 20, 2, 50));
+  ndb_options.k = static_cast<int>(std::min<int64_t>(ndb_options.k, n_train));
+  ndb_options.seed = options.seed;
+  if (ndb_options.k >= 2) report.ndb = ndb(train_e, gen.embeddings, ndb_options);
+}
+
+// One class's row: accuracy, FD, diversity, frames with sound and sound lengths against real.
+ClassReport score_class(int c, const GeneratedSet& set, const Classification& gen,
+                        const EvaluationReference& ref, const EvaluationReport& report,
+                        double silence_threshold) {
+  const torch::Tensor& train_e = ref.train.classified.embeddings;
+  const torch::Tensor& test_e = ref.test.classified.embeddings;
+  ClassReport cr;
+  cr.name = ref.class_names[c];
+  const torch::Tensor g = rows_of(gen.embeddings, set.labels, c);
+  const torch::Tensor te = rows_of(test_e, ref.test.labels, c);
+  const torch::Tensor tr = rows_of(train_e, ref.train.labels, c);
+  cr.generated = g.size(0);
+  cr.real_test = te.size(0);
+  cr.accuracy = report.confusion.per_class[c];
+  cr.fd = te.size(0) > 0 ? frechet_distance(g, te) : std::nan("");
+  cr.fd_floor = te.size(0) > 0 && tr.size(0) > 0 ? frechet_distance(tr, te) : std::nan("");
+  cr.diversity = mean_pairwise_distance(g);
+  cr.diversity_real = mean_pairwise_distance(tr);
+  cr.mode_collapse = is_mode_collapse(cr.diversity, cr.diversity_real);
+  cr.active_frames = active_frame_share(set.own[c], silence_threshold);
+  cr.active_frames_real =
+      active_frame_share(rows_of(ref.train.spectrograms, ref.train.labels, c), silence_threshold);
+  cr.fills_silence = paints_over_silence(cr.active_frames, cr.active_frames_real);
+  // The generator's own log-mels, like the frames with sound: the vocoder's overlap-add
+  // smears a little energy past a sound's end, which is not the model's length.
+  const torch::Tensor real_lengths = ref.test.sound_frames.defined()
+                                         ? rows_of(ref.test.sound_frames, ref.test.labels, c)
+                                         : torch::empty({0}, torch::kInt64);
+  const LengthComparison lengths = compare_lengths(sound_frames(set.own[c]), real_lengths);
+  cr.length_median = lengths.median;
+  cr.length_p90 = lengths.p90;
+  cr.length_median_real = lengths.median_real;
+  cr.length_p90_real = lengths.p90_real;
+  cr.length_ok = lengths.ok;
+  return cr;
+}
+
+// The first `k` generated and real log-mels of each class, for the report's figure; a class
+// with fewer real clips is padded with silence.
+void add_examples(const GeneratedSet& set, const EvaluationReference& ref, int k,
+                  EvaluationReport& report) {
+  std::vector<torch::Tensor> gen_ex;
+  std::vector<torch::Tensor> real_ex;
+  for (size_t c = 0; c < ref.class_names.size(); ++c) {
+    gen_ex.push_back(set.own[c].slice(0, 0, k));
+    torch::Tensor real = rows_of(ref.train.spectrograms, ref.train.labels, static_cast<int>(c))
+                             .slice(0, 0, k)
+                             .to(torch::kFloat32);
+    if (real.size(0) < k) {
+      real = torch::cat({real, torch::zeros({k - real.size(0), real.size(1), real.size(2)})}, 0);
+    }
+    real_ex.push_back(real);
+  }
+  report.generated_examples = torch::stack(gen_ex, 0);  // [C, k, n_mels, frames]
+  report.real_examples = torch::stack(real_ex, 0);
+}
+
+}  // namespace
+
 EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReference& ref,
                           const EvaluationOptions& options,
                           const EvaluationProgressCallback& progress) {
@@ -173,115 +320,25 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
     throw DataError("evaluate: the generator's front end (" + source.frontend.to_string() +
                     ") differs from the reference's (" + ref.frontend.to_string() + ")");
   }
-  const int num_classes = static_cast<int>(ref.class_names.size());
-  const int count = options.count_per_class;
-  const FrontendConfig& fe = ref.frontend;
-
-  // Generate, vocode and re-analyse, class by class.
-  std::vector<torch::Tensor> analysed;   // [count, n_mels, frames] per class
-  std::vector<torch::Tensor> generated;  // the generator's own log-mels, for the figure
-  for (int c = 0; c < num_classes; ++c) {
-    const torch::Tensor mels =
-        source.generate(c, count, options.seed + static_cast<uint64_t>(c) * 1000003ULL)
-            .to(torch::kCPU, torch::kFloat32);  // [count, n_mels, frames]
-    std::vector<torch::Tensor> parts;
-    for (int begin = 0; begin < count; begin += options.batch) {
-      if (progress)
-        progress({"generate", c * count + begin, num_classes * count, ref.class_names[c]});
-      const int end = std::min(count, begin + options.batch);
-      const uint64_t phase_seed = options.seed + static_cast<uint64_t>(c) * 1000003ULL + begin;
-      parts.push_back(vocode_and_analyse(mels.slice(0, begin, end), fe, source.to_audio,
-                                         options.griffin_lim, phase_seed));  // [b, n_mels, frames]
-    }
-    analysed.push_back(torch::cat(parts, 0));
-    generated.push_back(mels);
-  }
-  if (progress) progress({"generate", num_classes * count, num_classes * count, ""});
-  const torch::Tensor gen_mels = torch::cat(analysed, 0);  // [C * count, n_mels, frames]
-  const torch::Tensor gen_labels =
-      torch::arange(num_classes, torch::kInt64).repeat_interleave(count);  // [C * count]
-  Classification gen = classify(ref.classifier, gen_mels);
-
-  EvaluationReport report;
-  report.frontend = fe.to_string();
-  report.frontend_config = fe;
-  report.class_names = ref.class_names;
-  report.count_per_class = count;
-  report.seed = options.seed;
-  report.quick = options.quick;
-  report.classifier_path = ref.classifier_path;
-  report.classifier_reused = ref.classifier_reused;
-  report.test_source = ref.test_source;
-  report.real_test_count = ref.test.labels.numel();
-  report.classifier_accuracy = ref.classifier_accuracy;
-  report.chance = ref.chance;
-  report.meaningful = ref.meaningful();
-
-  report.confusion = confusion(gen_labels, gen.predicted, num_classes);
-  report.conditional_accuracy = report.confusion.overall;
-  report.is_generated = inception_score(gen.probabilities, /*splits=*/1);
-  if (ref.test.labels.numel() > 0) {
-    report.is_real_test = inception_score(ref.test.classified.probabilities, /*splits=*/1);
-  }
-  const torch::Tensor& train_e = ref.train.classified.embeddings;
-  const torch::Tensor& test_e = ref.test.classified.embeddings;
-  report.fd = frechet_distance(gen.embeddings, test_e);
-  report.fd_floor = frechet_distance(train_e, test_e);
-
-  const Classification direct = classify(ref.classifier, torch::cat(generated, 0).clamp_min(0.0));
-  report.direct_accuracy = direct.predicted.eq(gen_labels).to(torch::kDouble).mean().item<double>();
-  report.direct_is = inception_score(direct.probabilities, /*splits=*/1);
-  report.direct_fd = frechet_distance(direct.embeddings, test_e);
-
-  NdbOptions ndb_options;
-  const int64_t n_train = train_e.size(0);
-  ndb_options.k = options.ndb_k > 0 ? options.ndb_k
-                                    : static_cast<int>(std::clamp<int64_t>(n_train / 20, 2, 50));
-  ndb_options.k = static_cast<int>(std::min<int64_t>(ndb_options.k, n_train));
-  ndb_options.seed = options.seed;
-  if (ndb_options.k >= 2) report.ndb = ndb(train_e, gen.embeddings, ndb_options);
+  const GeneratedSet set = generate_all(source, ref, options, progress);
+  const Classification gen = classify(ref.classifier, set.analysed);
+  EvaluationReport report = report_header(ref, options);
+  score_overall(set, gen, ref, options, report);
 
   // The frames the generator gave its clips: a fixed-length model's sounds cannot be longer.
-  for (const auto& g : generated) {
+  for (const auto& g : set.own) {
     report.length_max_frames = std::max<int64_t>(report.length_max_frames, g.size(2));
   }
-  report.seconds_per_frame = frames_to_seconds(1.0, fe);
-  report.length_ok = num_classes > 0;
+  report.seconds_per_frame = frames_to_seconds(1.0, ref.frontend);
+  report.length_ok = !ref.class_names.empty();
   const double silence_threshold = silence_threshold_for(
       ref.train.spectrograms.numel() > 0 ? ref.train.spectrograms.max().item<double>() : 0.0);
-  for (int c = 0; c < num_classes; ++c) {
-    ClassReport cr;
-    cr.name = ref.class_names[c];
-    const torch::Tensor g = rows_of(gen.embeddings, gen_labels, c);
-    const torch::Tensor te = rows_of(test_e, ref.test.labels, c);
-    const torch::Tensor tr = rows_of(train_e, ref.train.labels, c);
-    cr.generated = g.size(0);
-    cr.real_test = te.size(0);
-    cr.accuracy = report.confusion.per_class[c];
-    cr.fd = te.size(0) > 0 ? frechet_distance(g, te) : std::nan("");
-    cr.fd_floor = te.size(0) > 0 && tr.size(0) > 0 ? frechet_distance(tr, te) : std::nan("");
-    cr.diversity = mean_pairwise_distance(g);
-    cr.diversity_real = mean_pairwise_distance(tr);
-    cr.mode_collapse = is_mode_collapse(cr.diversity, cr.diversity_real);
+  for (int c = 0; c < static_cast<int>(ref.class_names.size()); ++c) {
+    report.classes.push_back(score_class(c, set, gen, ref, report, silence_threshold));
+    const ClassReport& cr = report.classes.back();
     report.mode_collapse = report.mode_collapse || cr.mode_collapse;
-    cr.active_frames = active_frame_share(generated[c], silence_threshold);
-    cr.active_frames_real =
-        active_frame_share(rows_of(ref.train.spectrograms, ref.train.labels, c), silence_threshold);
-    cr.fills_silence = paints_over_silence(cr.active_frames, cr.active_frames_real);
     report.fills_silence = report.fills_silence || cr.fills_silence;
-    // The generator's own log-mels, like the frames with sound: the vocoder's overlap-add
-    // smears a little energy past a sound's end, which is not the model's length.
-    const torch::Tensor real_lengths = ref.test.sound_frames.defined()
-                                           ? rows_of(ref.test.sound_frames, ref.test.labels, c)
-                                           : torch::empty({0}, torch::kInt64);
-    const LengthComparison lengths = compare_lengths(sound_frames(generated[c]), real_lengths);
-    cr.length_median = lengths.median;
-    cr.length_p90 = lengths.p90;
-    cr.length_median_real = lengths.median_real;
-    cr.length_p90_real = lengths.p90_real;
-    cr.length_ok = lengths.ok;
     report.length_ok = report.length_ok && cr.length_ok;
-    report.classes.push_back(cr);
   }
 
   if (options.reconstruction_per_class > 0 && ref.test.labels.numel() > 0) {
@@ -291,23 +348,7 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
     report.reconstruction_sc_db = sc;
     score_vocoded_real_test(ref, options, progress, report);
   }
-
-  if (options.examples_per_class > 0) {
-    const int k = options.examples_per_class;
-    std::vector<torch::Tensor> gen_ex;
-    std::vector<torch::Tensor> real_ex;
-    for (int c = 0; c < num_classes; ++c) {
-      gen_ex.push_back(generated[c].slice(0, 0, k));
-      torch::Tensor real =
-          rows_of(ref.train.spectrograms, ref.train.labels, c).slice(0, 0, k).to(torch::kFloat32);
-      if (real.size(0) < k) {  // pad a small class with silence
-        real = torch::cat({real, torch::zeros({k - real.size(0), real.size(1), real.size(2)})}, 0);
-      }
-      real_ex.push_back(real);
-    }
-    report.generated_examples = torch::stack(gen_ex, 0);  // [C, k, n_mels, frames]
-    report.real_examples = torch::stack(real_ex, 0);
-  }
+  if (options.examples_per_class > 0) add_examples(set, ref, options.examples_per_class, report);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

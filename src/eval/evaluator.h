@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "dsp/vocoder.h"
 #include "eval/reference.h"
 #include "eval/report.h"

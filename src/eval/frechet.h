@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include <torch/torch.h>
+
 namespace audiogan::eval {
 
 // Mean and covariance of a set of embeddings.

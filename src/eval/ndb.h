@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "eval/kmeans.h"
 
 namespace audiogan::eval {

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 #include "eval/classifier_training.h"
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 #include "eval/confusion.h"
 #include "eval/inception_score.h"

@@ -1,7 +1,7 @@
 // A Sampler (a loaded checkpoint) as the source of an evaluation. Kept apart from the evaluator
 // so that code evaluating an in-memory generator does not link the checkpoint loader.
 #include "eval/evaluator.h"
-#include "train/sampler.h"
+#include "infer/sampler.h"
 
 namespace audiogan::eval {
 

@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "core/error.h"
-#include "train/sampler.h"
+#include "infer/sampler.h"
 
 namespace audiogan::eval {
 namespace {

@@ -1,5 +1,5 @@
 // Sampler (see sampler.h): loads a training checkpoint or an exported generator.
-#include "train/sampler.h"
+#include "infer/sampler.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 

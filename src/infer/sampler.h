@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 #include "dsp/vocoder.h"
 

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "model/gan_models.h"
 
 namespace audiogan {

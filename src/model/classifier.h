@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 struct ClassifierOptions {

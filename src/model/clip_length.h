@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 // The frames a variable-length G is told its clip's length with (length_features).

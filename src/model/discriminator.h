@@ -2,6 +2,8 @@
 // head (Miyato & Koyama 2018) that scores how well the features match the requested class.
 #pragma once
 
+#include <torch/torch.h>
+
 #include "model/attention.h"
 #include "model/gan_models.h"
 #include "model/layers.h"

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 struct ModelSpec {

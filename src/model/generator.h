@@ -2,6 +2,8 @@
 // norm in every block, sub-pixel convolution upsampling (no ConvTranspose2d), tanh output.
 #pragma once
 
+#include <torch/torch.h>
+
 #include "model/attention.h"
 #include "model/gan_models.h"
 #include "model/layers.h"

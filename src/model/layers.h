@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 // Spectral normalisation of a weight [out, ...] by one step of power iteration per call.

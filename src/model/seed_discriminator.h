@@ -2,6 +2,8 @@
 // label map, strided convolutions with LeakyReLU(0.2), and a PatchGAN map of logits.
 #pragma once
 
+#include <torch/torch.h>
+
 #include "model/attention.h"
 #include "model/gan_models.h"
 

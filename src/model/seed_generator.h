@@ -2,6 +2,8 @@
 // transposed convolutions, as in the original Python script (tanh output; see docs/design.md).
 #pragma once
 
+#include <torch/torch.h>
+
 #include "model/attention.h"
 #include "model/gan_models.h"
 

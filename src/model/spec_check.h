@@ -1,6 +1,8 @@
 // Validation of a ModelSpec and of the tensors handed to the models, shared by every arch.
 #pragma once
 
+#include <torch/torch.h>
+
 #include "model/gan_models.h"
 
 namespace audiogan {

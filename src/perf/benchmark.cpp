@@ -1,5 +1,5 @@
 // Throughput measurements behind `audiogan bench` (see benchmark.h).
-#include "train/benchmark.h"
+#include "perf/benchmark.h"
 
 #include <sys/resource.h>
 
@@ -330,6 +330,67 @@ BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& prog
   }
   report.peak_rss_bytes = peak_rss_bytes();
   return report;
+}
+
+nlohmann::json bench_report_json(const BenchReport& r) {
+  nlohmann::json j;
+  j["threads"] = r.threads;
+  j["peak_rss_bytes"] = r.peak_rss_bytes;
+  j["matmul_peak"] = {
+      {"n", r.peak.n}, {"fp32_gflops", r.peak.fp32_gflops}, {"bf16_gflops", r.peak.bf16_gflops}};
+  j["steps"] = nlohmann::json::array();
+  for (const auto& s : r.steps) {
+    j["steps"].push_back({{"arch", s.spec.arch},
+                          {"amp", s.amp},
+                          {"width", s.spec.width},
+                          {"batch", s.batch},
+                          {"n_mels", s.spec.n_mels},
+                          {"frames", s.spec.frames},
+                          {"loss", to_string(s.loss)},
+                          {"attention", s.spec.attention},
+                          {"seconds_per_step", s.seconds_per_step},
+                          {"step_seconds", s.step_seconds},
+                          {"samples_per_second", s.samples_per_second},
+                          {"flops_per_step", s.flops_per_step},
+                          {"gflops_per_second", s.gflops_per_second}});
+  }
+  j["sweep"] = nlohmann::json::array();
+  for (const auto& p : r.sweep) {
+    j["sweep"].push_back({{"arch", p.arch},
+                          {"amp", p.amp},
+                          {"batch", p.batch},
+                          {"frames", p.frames},
+                          {"seconds_per_step", p.seconds_per_step},
+                          {"samples_per_second", p.samples_per_second}});
+  }
+  j["profiles"] = nlohmann::json::array();
+  for (const auto& p : r.profiles) {
+    nlohmann::json ops = nlohmann::json::array();
+    for (const auto& op : p.profile.by_self) {
+      ops.push_back({{"name", op.name},
+                     {"calls", op.calls},
+                     {"self_seconds", op.self_seconds},
+                     {"total_seconds", op.total_seconds}});
+    }
+    j["profiles"].push_back({{"arch", p.arch},
+                             {"amp", p.amp},
+                             {"steps", p.steps},
+                             {"wall_seconds", p.profile.wall_seconds},
+                             {"operators", ops}});
+  }
+  if (r.has_generation) {
+    const auto& g = r.generation;
+    j["generation"] = {{"iterations", g.iterations},
+                       {"one_clip_seconds", g.one_clip_seconds},
+                       {"one_clip_forward_seconds", g.one_clip_forward_seconds},
+                       {"one_clip_vocoder_seconds", g.one_clip_vocoder_seconds},
+                       {"one_clip_write_seconds", g.one_clip_write_seconds},
+                       {"batch", g.batch},
+                       {"batch_seconds", g.batch_seconds},
+                       {"batch_per_clip_seconds", g.batch_per_clip_seconds},
+                       {"speedup", g.speedup}};
+  }
+  return j;
 }
 
 }  // namespace audiogan

@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "model/gan_models.h"
+#include "perf/op_profile.h"
 #include "train/losses.h"
-#include "train/op_profile.h"
 
 namespace audiogan {
 
@@ -135,5 +137,8 @@ int64_t peak_rss_bytes();
 
 // Median of a non-empty list.
 double median(std::vector<double> values);
+
+// The report as `audiogan bench --json` writes it: every figure under a stable key.
+nlohmann::json bench_report_json(const BenchReport& report);
 
 }  // namespace audiogan

@@ -1,5 +1,5 @@
 // Per-operator wall time through ATen's RecordFunction callbacks (see op_profile.h).
-#include "train/op_profile.h"
+#include "perf/op_profile.h"
 
 #include <ATen/record_function.h>
 

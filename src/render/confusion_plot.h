@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 namespace audiogan::render {
 
 // counts [C, C] (any integer or float dtype; row = true class, column = predicted class),

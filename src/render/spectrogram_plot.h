@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 
 namespace audiogan::render {

@@ -3,12 +3,13 @@
 #include <map>
 #include <mutex>
 
+#include "audio/pcm16.h"
 #include "core/error.h"
 #include "core/file_time.h"
 #include "render/spectrogram_plot.h"
 #include "serve/clip_source.h"
 #include "serve/wav_bytes.h"
-#include "train/sampler.h"
+#include "infer/sampler.h"
 
 namespace audiogan::serve {
 namespace {
@@ -50,7 +51,8 @@ class SamplerSource : public ClipSource {
     const int rate = loaded->frontend().sample_rate;
     for (size_t i = 0; i < seeds.size(); ++i) {
       const torch::Tensor log_mel = made.log_mels[static_cast<int64_t>(i)];  // [n_mels, frames]
-      const std::vector<float>& audio = made.audio[i];
+      std::vector<float> audio = made.audio[i];
+      limit_peak(audio);  // as generate writes it
       Clip clip;
       clip.wav = encode_wav_pcm16(audio, rate);
       clip.duration_s = static_cast<double>(audio.size()) / rate;

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 struct AugmentPolicy {

@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 class BufferSnapshot {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 // Figures of a set of log-mels (log1p units).

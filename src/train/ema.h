@@ -3,6 +3,8 @@
 // Yazici et al. 2019, "The unusual effectiveness of averaging in GAN training".
 #pragma once
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 // ema = decay * ema + (1 - decay) * source for every parameter; buffers (BatchNorm running

@@ -2,6 +2,7 @@
 #include "train/epoch_outputs.h"
 
 #include "audio/audio_file.h"
+#include "audio/pcm16.h"
 #include "dsp/vocoder.h"
 #include "render/line_plot.h"
 #include "render/spectrogram_plot.h"
@@ -28,12 +29,7 @@ std::vector<std::string> write_epoch_samples(const RunDir& run, int64_t epoch,
   for (size_t c = 0; c < class_names.size(); ++c) {
     auto row = audio[static_cast<int64_t>(c)].contiguous();
     std::vector<float> samples(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
-    // Griffin-Lim output can exceed full scale; normalise peaks above 1 instead of clipping.
-    float peak = 0.f;
-    for (float s : samples) peak = std::max(peak, std::abs(s));
-    if (peak > 0.99f) {
-      for (float& s : samples) s *= 0.99f / peak;
-    }
+    limit_peak(samples);
     const auto path = run.audio_clip(class_names[c], epoch);
     write_wav(path, samples, frontend.sample_rate);
     written.push_back(path);

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 #include "train/run_dir.h"
 

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 #include "model/gan_models.h"
 #include "train/normalisation.h"

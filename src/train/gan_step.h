@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "model/gan_models.h"
 #include "train/grad_scaler.h"
 #include "train/losses.h"

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 struct GradScalerOptions {

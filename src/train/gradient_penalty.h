@@ -5,6 +5,8 @@
 
 #include <functional>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 using Critic = std::function<torch::Tensor(const torch::Tensor&)>;  // [B, ...] -> scores [B, P]

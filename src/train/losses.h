@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 enum class GanLoss {

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include <torch/torch.h>
+
 namespace audiogan {
 
 struct Normalisation {

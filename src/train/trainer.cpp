@@ -190,6 +190,21 @@ class Session {
   TrainResult run();
 
  private:
+  // The run's phases, in order. prepare: config, device, data, models and (on resume) their
+  // state; returns the checkpoint resumed from, if any.
+  std::unique_ptr<CheckpointReader> prepare();
+  void announce(bool resumed);
+  BatchLoaderOptions loader_options() const;
+  // The step's micro-batches on the device, each with its own latents and augmentation draws;
+  // fewer than accumulate() when the epoch ran out.
+  std::vector<MicroBatch> next_micro_batches(BatchLoader& loader);
+  // One optimiser step of D (and of G on its turn) and the EMA; `*stop` gets the reason every
+  // rank agreed to stop for, or "".
+  StepStats train_step(std::vector<MicroBatch>& micro, CriticOptions& critic, std::string* stop);
+  // Rank 0's end of an epoch: metrics line, checkpoints, evaluation, plots, callbacks.
+  void finish_epoch(int64_t epoch, int64_t epochs, const RunningMeans& means, Curve& curve,
+                    double seconds);
+  TrainResult stopped(const std::string& reason, int64_t epochs_done) const;
   void open_data();
   void build_models();
   void restore(const CheckpointReader& reader);
@@ -226,6 +241,7 @@ class Session {
   std::vector<std::vector<int64_t>> class_frames_;  // variable lengths: per class, sorted
   std::vector<int> bucket_widths_;                  // variable lengths: ascending
   OutputStats real_stats_;
+  double silence_in_model_ = 0;  // a silent log-mel value after normalisation (augmentation fill)
   int64_t epoch_ = 0, batch_ = 0, step_ = 0;
   // Steps in a row whose update was skipped for a NaN/Inf (check_finite). While it is > 0 no
   // checkpoint is written, so last.pt stays the last state reached by good steps.
@@ -472,7 +488,7 @@ std::string Session::stop_reason() const {
   return "";
 }
 
-TrainResult Session::run() {
+std::unique_ptr<CheckpointReader> Session::prepare() {
   const bool resume = o_.resume;
   std::unique_ptr<CheckpointReader> reader;
   // On resume the caller passes the checkpoint's config (read_resume_info), possibly with other
@@ -515,6 +531,11 @@ TrainResult Session::run() {
                                   static_cast<int64_t>(config_.train.batch) * par_->shards());
   }
   par_->attach(nets_, ema_.get());
+  silence_in_model_ = norm_.to_model(torch::zeros({1})).item<double>();
+  return reader;
+}
+
+void Session::announce(bool resumed) {
   std::ostringstream mode_seeking;
   mode_seeking << config_.train.resolved_mode_seeking();
   status("device " + device_.str() + ", amp " + precision_.name + ", loss " + to_string(loss_) +
@@ -522,26 +543,119 @@ TrainResult Session::run() {
          ", balance " + config_.train.balance + ", " +
          std::to_string(cache_->class_names().size()) + " classes, normalisation " +
          norm_.to_string());
-  if (reader) {
+  const std::string norm_warning =
+      per_rank_batch_norm_warning(config_.train.batch, static_cast<int>(par_->shards()));
+  if (!norm_warning.empty() && o_.callbacks.on_warning) o_.callbacks.on_warning(norm_warning);
+  if (resumed) {
     status("resuming at epoch " + std::to_string(epoch_ + 1) + ", batch " + std::to_string(batch_) +
            ", step " + std::to_string(step_));
   }
+}
+
+BatchLoaderOptions Session::loader_options() const {
+  BatchLoaderOptions options;
+  options.batch = config_.train.batch;
+  options.seed = config_.train.seed;
+  options.pin_memory = device_.is_cuda();
+  options.balance_classes = config_.train.balance == "classes";
+  options.shards = par_->shards();
+  options.first_shard = par_->first_shard();
+  options.local_shards = par_->accumulate();
+  options.bucket_widths = bucket_widths_;
+  return options;
+}
+
+std::vector<MicroBatch> Session::next_micro_batches(BatchLoader& loader) {
+  // D's augmentation draws from the latents' generator (each micro-batch's own: see
+  // ParallelRun::micro_batch_rng), which checkpoints save, so a resumed run draws what a
+  // straight one would.
+  const bool non_blocking = device_.is_cuda();
+  std::vector<MicroBatch> micro;
+  Batch batch;
+  for (int k = 0; k < par_->accumulate() && loader.next(batch); ++k) {
+    MicroBatch m;
+    m.rng = par_->micro_batch_rng(k, step_, rng_);
+    m.real = norm_.to_model(batch.spectrograms.to(device_, non_blocking));
+    m.labels = batch.labels.to(device_, non_blocking);
+    if (batch.frames.defined()) m.frames = batch.frames.to(device_, non_blocking);
+    m.z = torch::randn({m.real.size(0), spec_.latent}, m.rng, torch::kFloat)
+              .to(device_, non_blocking);
+    if (augment_.any()) {
+      m.for_d = [this, rng = m.rng](const torch::Tensor& x) mutable {
+        return augment(x, augment_, silence_in_model_, rng);
+      };
+    }
+    micro.push_back(std::move(m));
+  }
+  return micro;
+}
+
+StepStats Session::train_step(std::vector<MicroBatch>& micro, CriticOptions& critic,
+                              std::string* stop) {
+  // G moves after every critic_steps-th D update; the phase follows the step count, which
+  // checkpoints keep, so a resumed run updates G on the same steps as a straight one.
+  critic.update_g = (step_ + 1) % config_.train.resolved_critic_steps() == 0;
+  StepStats stats =
+      gan_step(nets_, loss_, precision_, micro, config_.train.resolved_mode_seeking(), critic);
+  ++batch_, ++step_;
+  // Every rank stops at the same step; the logged statistics are the means over ranks.
+  *stop = par_->agree(stop_reason(), &stats);
+  check_finite(stats);
+  if (ema_ && stats.updated_g) {
+    // Warm-up: a short run's EMA follows G closely instead of staying near the init.
+    const double decay = std::min(config_.train.ema_decay, (1.0 + step_) / (10.0 + step_));
+    ema_update(*ema_, *nets_.g, decay);
+  }
+  return stats;
+}
+
+void Session::finish_epoch(int64_t epoch, int64_t epochs, const RunningMeans& means, Curve& curve,
+                           double seconds) {
+  auto line = end_epoch(epoch, means, curve, seconds, means.count);
+  if (par_->shards() > 1) {
+    line["samples_per_s"] = line["samples_per_s"].get<double>() * par_->shards();
+    line["data_parallel"] = par_->to_json(config_.train.batch);
+  }
+  save({run_.last_checkpoint(), run_.epoch_checkpoint(epoch)}, epoch_ + 1, 0);  // epoch done
+  prune_epoch_checkpoints(run_, config_.train.keep_checkpoints);
+  // (No epoch checkpoint while steps are being skipped for NaN/Inf: see bad_in_a_row_.)
+  if (o_.evaluate && config_.train.eval_every > 0 && epoch % config_.train.eval_every == 0 &&
+      bad_in_a_row_ == 0) {
+    line["eval"] = o_.evaluate(run_.epoch_checkpoint(epoch), epoch);
+  }
+  append_json_line(run_.metrics(), line);
+  if (o_.epoch_outputs) write_loss_plot(run_, read_json_lines(run_.metrics()));
+  EpochEvent event{epoch, epochs, line, line["warnings"]};
+  for (const auto& w : event.warnings) {
+    if (o_.callbacks.on_collapse_warning) {
+      o_.callbacks.on_collapse_warning(epoch, w);
+    } else if (o_.callbacks.on_warning) {
+      o_.callbacks.on_warning("epoch " + std::to_string(epoch) + ": generator output: " + w);
+    }
+  }
+  if (o_.callbacks.on_epoch) o_.callbacks.on_epoch(event);
+}
+
+TrainResult Session::stopped(const std::string& reason, int64_t epochs_done) const {
+  TrainResult result;
+  result.run_dir = run_.root;
+  result.checkpoint = run_.last_checkpoint();
+  result.epochs_done = epochs_done;
+  result.step = step_;
+  result.stopped_by = reason;
+  return result;
+}
+
+TrainResult Session::run() {
+  const std::unique_ptr<CheckpointReader> reader = prepare();
+  announce(reader != nullptr);
   if (par_->root()) config_.save(run_.config());
   {
     auto [mels, labels] = real_sample(*cache_, std::max(1, o_.monitor_per_class));
-    real_stats_ = measure_outputs(mels, labels, spec_.num_classes, 0.1 * norm_.high);
+    real_stats_ =
+        measure_outputs(mels, labels, spec_.num_classes, silence_threshold_for(norm_.high));
   }
-
-  BatchLoaderOptions loader_options;
-  loader_options.batch = config_.train.batch;
-  loader_options.seed = config_.train.seed;
-  loader_options.pin_memory = device_.is_cuda();
-  loader_options.balance_classes = config_.train.balance == "classes";
-  loader_options.shards = par_->shards();
-  loader_options.first_shard = par_->first_shard();
-  loader_options.local_shards = par_->accumulate();
-  loader_options.bucket_widths = bucket_widths_;
-  BatchLoader loader(*cache_, loader_options);
+  BatchLoader loader(*cache_, loader_options());
   const int64_t per_epoch = loader.batches_per_epoch();
   if (per_epoch == 0) {
     throw DataError("train: " + std::to_string(cache_->size()) + " clips make no full batch of " +
@@ -549,22 +663,7 @@ TrainResult Session::run() {
                     (par_->shards() > 1 ? " (--batch x --accumulate x WORLD_SIZE)" : "") +
                     "; lower --batch");
   }
-  TrainResult result;
-  result.run_dir = run_.root;
-  result.checkpoint = run_.last_checkpoint();
-  const bool non_blocking = device_.is_cuda();
-  // D's augmentation draws from the latents' generator (each micro-batch's own: see
-  // ParallelRun::micro_batch_rng), which checkpoints save, so a resumed run draws what a
-  // straight one would.
-  const double silence = norm_.to_model(torch::zeros({1})).item<double>();
-  auto for_d_from = [this, silence](at::Generator rng) -> DiscriminatorInput {
-    if (!augment_.any()) return {};
-    return [this, silence, rng](const torch::Tensor& x) mutable {
-      return augment(x, augment_, silence, rng);
-    };
-  };
   const int64_t epochs = config_.train.resolved_epochs();  // 0 = no limit (time budget)
-  const int critic_steps = config_.train.resolved_critic_steps();
   CriticOptions critic;
   critic.gp_weight = config_.train.gp_weight;
   critic.drift = config_.train.drift;
@@ -577,49 +676,22 @@ TrainResult Session::run() {
     Curve curve;
     curve.every = std::max<int64_t>(1, per_epoch / 50);
     const auto epoch_start = Clock::now();
-    Batch batch;
     while (batch_ < per_epoch) {
       // This process's micro-batches of the step: `accumulate` shards of the epoch's order.
-      std::vector<MicroBatch> micro;
-      for (int k = 0; k < par_->accumulate() && loader.next(batch); ++k) {
-        MicroBatch m;
-        m.rng = par_->micro_batch_rng(k, step_, rng_);
-        m.real = norm_.to_model(batch.spectrograms.to(device_, non_blocking));
-        m.labels = batch.labels.to(device_, non_blocking);
-        if (batch.frames.defined()) m.frames = batch.frames.to(device_, non_blocking);
-        m.z = torch::randn({m.real.size(0), spec_.latent}, m.rng, torch::kFloat)
-                  .to(device_, non_blocking);
-        m.for_d = for_d_from(m.rng);
-        micro.push_back(std::move(m));
-      }
+      std::vector<MicroBatch> micro = next_micro_batches(loader);
       if (static_cast<int>(micro.size()) < par_->accumulate()) break;
-      // G moves after every critic_steps-th D update; the phase follows the step count, which
-      // checkpoints keep, so a resumed run updates G on the same steps as a straight one.
-      critic.update_g = (step_ + 1) % critic_steps == 0;
-      StepStats stats =
-          gan_step(nets_, loss_, precision_, micro, config_.train.resolved_mode_seeking(), critic);
-      ++batch_, ++step_;
-      // Every rank stops at the same step; the logged statistics are the means over ranks.
-      const auto reason = par_->agree(stop_reason(), &stats);
-      check_finite(stats);
+      std::string stop;
+      const StepStats stats = train_step(micro, critic, &stop);
       if (stats.updated_g) last_loss_g = stats.loss_g;
-      if (ema_ && stats.updated_g) {
-        // Warm-up: a short run's EMA follows G closely instead of staying near the init.
-        const double decay = std::min(config_.train.ema_decay, (1.0 + step_) / (10.0 + step_));
-        ema_update(*ema_, *nets_.g, decay);
-      }
       means.add(stats);
       curve.add(stats, step_);
       if (o_.callbacks.on_step) {
         o_.callbacks.on_step({epoch, epochs, batch_, per_epoch, step_, last_loss_g, stats.loss_d,
                               stats.d_real, stats.d_fake, seconds_since(epoch_start), means.count});
       }
-      if (!reason.empty() && batch_ < per_epoch) {
+      if (!stop.empty() && batch_ < per_epoch) {
         save({run_.last_checkpoint()}, epoch_, batch_);
-        result.epochs_done = epoch_;
-        result.step = step_;
-        result.stopped_by = reason;
-        return result;
+        return stopped(stop, epoch_);
       }
       if (config_.train.checkpoint_every > 0 && step_ % config_.train.checkpoint_every == 0) {
         save({run_.last_checkpoint()}, epoch_, batch_);
@@ -627,44 +699,12 @@ TrainResult Session::run() {
     }
     // Rank 0 alone writes the epoch's outputs, checkpoint and metrics; the others wait for it
     // (evaluation may take longer than a collective's timeout).
-    if (par_->root()) {
-      auto line = end_epoch(epoch, means, curve, seconds_since(epoch_start), means.count);
-      if (par_->shards() > 1) {
-        line["samples_per_s"] = line["samples_per_s"].get<double>() * par_->shards();
-        line["data_parallel"] = par_->to_json(config_.train.batch);
-      }
-      save({run_.last_checkpoint(), run_.epoch_checkpoint(epoch)}, epoch_ + 1, 0);  // epoch done
-      prune_epoch_checkpoints(run_, config_.train.keep_checkpoints);
-      // (No epoch checkpoint while steps are being skipped for NaN/Inf: see bad_in_a_row_.)
-      if (o_.evaluate && config_.train.eval_every > 0 && epoch % config_.train.eval_every == 0 &&
-          bad_in_a_row_ == 0) {
-        line["eval"] = o_.evaluate(run_.epoch_checkpoint(epoch), epoch);
-      }
-      append_json_line(run_.metrics(), line);
-      if (o_.epoch_outputs) write_loss_plot(run_, read_json_lines(run_.metrics()));
-      EpochEvent event{epoch, epochs, line, line["warnings"]};
-      for (const auto& w : event.warnings) {
-        if (o_.callbacks.on_collapse_warning) {
-          o_.callbacks.on_collapse_warning(epoch, w);
-        } else if (o_.callbacks.on_warning) {
-          o_.callbacks.on_warning("epoch " + std::to_string(epoch) + ": generator output: " + w);
-        }
-      }
-      if (o_.callbacks.on_epoch) o_.callbacks.on_epoch(event);
-    }
+    if (par_->root()) finish_epoch(epoch, epochs, means, curve, seconds_since(epoch_start));
     par_->wait_for_root("epoch " + std::to_string(epoch));
     const auto reason = par_->agree(stop_reason(), nullptr);
-    if (!reason.empty() && (epochs == 0 || epoch < epochs)) {
-      result.epochs_done = epoch;
-      result.step = step_;
-      result.stopped_by = reason;
-      return result;
-    }
+    if (!reason.empty() && (epochs == 0 || epoch < epochs)) return stopped(reason, epoch);
   }
-  result.epochs_done = epoch_;
-  result.step = step_;
-  result.stopped_by = "epochs";
-  return result;
+  return stopped("epochs", epoch_);
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 #include "data/spectrogram_cache.h"
 

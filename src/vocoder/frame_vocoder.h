@@ -5,6 +5,8 @@
 // 2306.00814), vocos/models.py VocosBackbone and vocos/heads.py ISTFTHead.
 #pragma once
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 
 namespace audiogan {

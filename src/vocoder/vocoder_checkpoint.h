@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <torch/torch.h>
+
 #include "vocoder/frame_vocoder.h"
 #include "vocoder/vocoder_config.h"
 

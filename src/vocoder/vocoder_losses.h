@@ -6,6 +6,8 @@
 
 #include <vector>
 
+#include <torch/torch.h>
+
 #include "core/config.h"
 
 namespace audiogan {

@@ -13,7 +13,7 @@
 #include "eval/evaluator.h"
 #include "run_cli.h"
 #include "serve/server.h"
-#include "train/benchmark.h"
+#include "perf/benchmark.h"
 #include "vocoder/vocoder_config.h"
 
 namespace audiogan {

@@ -1,6 +1,6 @@
 // Which collapse warnings reach the log: the first of a streak, then every N epochs, and a
 // streak that broke starts again.
-#include "train/warning_throttle.h"
+#include "cli/warning_throttle.h"
 
 #include <gtest/gtest.h>
 

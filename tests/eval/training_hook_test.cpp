@@ -13,7 +13,7 @@
 
 #include "../train/train_fixture.h"
 #include "train/run_dir.h"
-#include "train/sampler.h"
+#include "infer/sampler.h"
 #include "train/trainer.h"
 
 namespace audiogan {

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "train/sampler.h"
+#include "infer/sampler.h"
 
 namespace audiogan {
 namespace {

@@ -1,5 +1,5 @@
 // The benchmark library on tiny shapes: sane, self-consistent figures (no assertion on speed).
-#include "train/benchmark.h"
+#include "perf/benchmark.h"
 
 #include <gtest/gtest.h>
 
@@ -98,6 +98,44 @@ TEST(Benchmark, RejectsBadOptionsNamingTheFlag) {
 TEST(Benchmark, MedianOfOddAndEvenLists) {
   EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2.0);
   EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);
+}
+
+TEST(Benchmark, ReportJsonHoldsEveryFigureUnderItsKey) {
+  BenchReport report;
+  report.threads = 2;
+  report.peak_rss_bytes = 1234;
+  report.peak.n = 512;
+  report.peak.fp32_gflops = 80.5;
+  StepTiming step;
+  step.spec = tiny_spec("default");
+  step.batch = 8;
+  step.amp = "bf16";
+  step.loss = GanLoss::Hinge;
+  step.step_seconds = {0.5, 0.25};
+  step.seconds_per_step = 0.25;
+  step.samples_per_second = 32;
+  report.steps.push_back(step);
+  report.sweep.push_back({"seed", "off", 4, 64, 0.5, 8});
+
+  const nlohmann::json j = bench_report_json(report);
+  EXPECT_EQ(j["threads"], 2);
+  EXPECT_EQ(j["peak_rss_bytes"], 1234);
+  EXPECT_EQ(j["matmul_peak"]["n"], 512);
+  EXPECT_DOUBLE_EQ(j["matmul_peak"]["fp32_gflops"].get<double>(), 80.5);
+  ASSERT_EQ(j["steps"].size(), 1u);
+  EXPECT_EQ(j["steps"][0]["arch"], "default");
+  EXPECT_EQ(j["steps"][0]["loss"], "hinge");
+  EXPECT_EQ(j["steps"][0]["batch"], 8);
+  EXPECT_EQ(j["steps"][0]["step_seconds"], nlohmann::json({0.5, 0.25}));
+  ASSERT_EQ(j["sweep"].size(), 1u);
+  EXPECT_EQ(j["sweep"][0]["frames"], 64);
+  EXPECT_DOUBLE_EQ(j["sweep"][0]["samples_per_second"].get<double>(), 8);
+  EXPECT_TRUE(j["profiles"].empty());
+  EXPECT_FALSE(j.contains("generation"));  // only when generation was measured
+
+  report.has_generation = true;
+  report.generation.speedup = 6.5;
+  EXPECT_DOUBLE_EQ(bench_report_json(report)["generation"]["speedup"].get<double>(), 6.5);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "train/op_profile.h"
+#include "perf/op_profile.h"
 
 #include <gtest/gtest.h>
 

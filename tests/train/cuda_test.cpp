@@ -3,7 +3,7 @@
 // they fail saying so: a gpu run that cannot use a GPU must not pass.
 #include <gtest/gtest.h>
 
-#include "train/sampler.h"
+#include "infer/sampler.h"
 #include "train/trainer.h"
 #include "train_fixture.h"
 

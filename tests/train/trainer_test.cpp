@@ -13,7 +13,7 @@
 #include "train/checkpoint.h"
 #include "train/export.h"
 #include "train/run_dir.h"
-#include "train/sampler.h"
+#include "infer/sampler.h"
 #include "train/trainer.h"
 #include "train_fixture.h"
 
