@@ -100,9 +100,10 @@ def config():
 
 
 def checkpoint():
-    # The framing of audiogan-ckpt files: magic, payload size, FNV-1a 64 of the payload.
+    # The framing of audiogan-ckpt files: magic, payload size, audiogan's FNV-1a 64 of the
+    # payload (src/core/hash.h: FNV's prime, but its own offset basis).
     def fnv1a64(data):
-        h = 0xCBF29CE484222325
+        h = 1469598103934665603
         for b in data:
             h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
         return h

@@ -1,5 +1,9 @@
-// The one hash audiogan uses: FNV-1a 64-bit (Fowler-Noll-Vo). Not cryptographic; it names
-// caches and clips after their inputs and checksums checkpoints against torn or flipped bytes.
+// The one hash audiogan uses: FNV-1a 64-bit (Fowler-Noll-Vo) with FNV's prime, but with the
+// offset basis 1469598103934665603 where the published one is 14695981039346656037 (the first
+// version dropped a digit). Every checkpoint checksum, cache name and clip id written so far
+// depends on it, so it stays; the hash is as good, it is just not FNV's reference value. Not
+// cryptographic: it names caches and clips after their inputs and checksums checkpoints
+// against torn or flipped bytes.
 #pragma once
 
 #include <cstddef>
