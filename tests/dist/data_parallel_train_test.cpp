@@ -10,6 +10,7 @@
 #include "../train/train_fixture.h"
 #include "model/gan_models.h"
 #include "rank_launcher.h"
+#include "relative_difference.h"
 #include "train/checkpoint.h"
 #include "train/run_dir.h"
 
@@ -95,17 +96,6 @@ Nets load(const std::string& checkpoint) {
 }
 
 // max |a - b| / max |b| over all tensors of one kind (parameters or buffers) of two modules.
-double relative_difference(const std::vector<torch::Tensor>& a,
-                           const std::vector<torch::Tensor>& b) {
-  EXPECT_EQ(a.size(), b.size());
-  double diff = 0, scale = 0;
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-    diff = std::max(diff, (a[i] - b[i]).abs().max().item<double>());
-    scale = std::max(scale, b[i].abs().max().item<double>());
-  }
-  return diff / std::max(scale, 1e-12);
-}
-
 TEST(DataParallelTrain, TwoRanksMatchOneProcessAccumulatingTwoMicroBatches) {
   TinyRun t;
   ASSERT_TRUE(t.make_dataset(/*per_class=*/12)) << "hydrogen-drumkits is a build dependency";
@@ -132,10 +122,10 @@ TEST(DataParallelTrain, TwoRanksMatchOneProcessAccumulatingTwoMicroBatches) {
   // round alike; with more ranks the summation order may differ in the last bits, hence a
   // tolerance of 1e-5 of the largest weight rather than equality.
   constexpr double kTolerance = 1e-5;
-  const double g_params = relative_difference(a.g->parameters(), b.g->parameters());
-  const double d_params = relative_difference(a.d->parameters(), b.d->parameters());
-  const double g_buffers = relative_difference(a.g->buffers(), b.g->buffers());
-  const double d_buffers = relative_difference(a.d->buffers(), b.d->buffers());
+  const double g_params = dist_testing::relative_difference(a.g->parameters(), b.g->parameters());
+  const double d_params = dist_testing::relative_difference(a.d->parameters(), b.d->parameters());
+  const double g_buffers = dist_testing::relative_difference(a.g->buffers(), b.g->buffers());
+  const double d_buffers = dist_testing::relative_difference(a.d->buffers(), b.d->buffers());
   std::cout << "relative difference: G " << g_params << ", D " << d_params << ", G buffers "
             << g_buffers << ", D buffers " << d_buffers << "\n";
   EXPECT_LT(g_params, kTolerance);
@@ -145,7 +135,7 @@ TEST(DataParallelTrain, TwoRanksMatchOneProcessAccumulatingTwoMicroBatches) {
   EXPECT_LT(d_buffers, kTolerance);
   // And the weights did move: the comparison is not of two initialisations.
   auto init = make_generator(a.meta.spec);
-  EXPECT_GT(relative_difference(a.g->parameters(), init->parameters()), 1e-3);
+  EXPECT_GT(dist_testing::relative_difference(a.g->parameters(), init->parameters()), 1e-3);
 }
 
 TEST(DataParallelTrain, RankZeroAloneWritesTheRunAndRecordsTheGlobalBatch) {

@@ -9,6 +9,7 @@
 
 #include "../train/train_fixture.h"
 #include "rank_launcher.h"
+#include "relative_difference.h"
 #include "train/checkpoint.h"
 #include "train/run_dir.h"
 #include "vocoder/vocoder_checkpoint.h"
@@ -90,17 +91,6 @@ std::vector<torch::Tensor> weights(const std::string& out) {
 }
 
 // max |a - b| / max |b| over all parameters.
-double relative_difference(const std::vector<torch::Tensor>& a,
-                           const std::vector<torch::Tensor>& b) {
-  EXPECT_EQ(a.size(), b.size());
-  double diff = 0, scale = 0;
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-    diff = std::max(diff, (a[i] - b[i]).abs().max().item<double>());
-    scale = std::max(scale, b[i].abs().max().item<double>());
-  }
-  return diff / std::max(scale, 1e-12);
-}
-
 TEST(DataParallelVocoder, TwoRanksMatchOneProcessAccumulatingTwoMicroBatches) {
   TinyRun t;
   REQUIRE_DRUMS(t);
@@ -119,11 +109,12 @@ TEST(DataParallelVocoder, TwoRanksMatchOneProcessAccumulatingTwoMicroBatches) {
   // (g0 + g1) / 2 across ranks against g0 / 2 + g1 / 2 on one process: equal up to rounding
   // (halving is exact in binary floating point, so they usually agree bit for bit); 1e-5 of
   // the largest weight after 3 AdamW steps, fp32.
-  const double difference = relative_difference(weights(t.run("two")), weights(t.run("one")));
+  const double difference =
+      dist_testing::relative_difference(weights(t.run("two")), weights(t.run("one")));
   std::cout << "relative difference, 2 ranks vs --accumulate 2: " << difference << "\n";
   EXPECT_LT(difference, 1e-5);
   // Rank 1's shard counted: without it (one process, one micro-batch) the weights differ.
-  EXPECT_GT(relative_difference(weights(t.run("two")), weights(t.run("half"))), 1e-4);
+  EXPECT_GT(dist_testing::relative_difference(weights(t.run("two")), weights(t.run("half"))), 1e-4);
 }
 
 TEST(DataParallelVocoder, RankZeroAloneWritesTheFolderAndPrints) {
