@@ -29,6 +29,9 @@ ALLOWED = {
 }
 TORCH_USE = re.compile(r"\b(torch|at|c10)::")
 TORCH_INCLUDE = re.compile(r"#include <(torch|ATen|c10)/")
+# torch:: is declared only by <torch/...>; an ATen or c10 header alone does not give it.
+TORCH_API_USE = re.compile(r"\btorch::")
+TORCH_API_INCLUDE = re.compile(r"#include <torch/")
 PROJECT_INCLUDE = re.compile(r'#include "(\w+)/')
 
 
@@ -51,6 +54,9 @@ def breaches(src):
                 if any(TORCH_USE.search(c) for c in code) and not any(
                         TORCH_INCLUDE.match(line) for line in lines):
                     yield f"{path}: uses LibTorch but includes no LibTorch header"
+                elif any(TORCH_API_USE.search(c) for c in code) and not any(
+                        TORCH_API_INCLUDE.match(line) for line in lines):
+                    yield f"{path}: uses torch:: but includes no <torch/...> header"
 
 
 def main():

@@ -339,18 +339,9 @@ void add_train_command(CLI::App& app) {
              "Stop with an error after this many steps in a row with a NaN/Inf loss or gradient "
              "(each is skipped), [1, 1000000]",
              true);
-  train_flag(cmd, f, "--accumulate", &TrainConfig::accumulate,
-             "Micro-batches of --batch per optimiser step (gradient accumulation), [1, 1024]; "
-             "K on one process makes the update K torchrun processes make",
-             true);
-  train_flag(cmd, f, "--dist-backend", &TrainConfig::dist_backend,
-             "Under torchrun: collectives {auto, gloo, nccl}; auto = nccl on CUDA, else gloo",
-             true);
-  cmd->get_option("--dist-backend")->check(CLI::IsMember({"auto", "gloo", "nccl"}));
-  train_flag(cmd, f, "--dist-timeout", &TrainConfig::dist_timeout_s,
-             "Under torchrun: seconds a collective waits for the other ranks before the run "
-             "fails naming the rank, (0, inf)",
-             true);
+  add_data_parallel_flags<TrainConfig>(*cmd, [&](const char* name, auto member, const char* help) {
+    train_flag(cmd, f, name, member, help, true);
+  });
   add_frontend_flags(*cmd, f->staged.frontend, kFramesFitHelp);
   for (auto& flag : frontend_flags(*cmd, f->staged.frontend)) {
     f->frontend_overrides.emplace_back(flag.option,

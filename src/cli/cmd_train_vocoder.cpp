@@ -212,18 +212,10 @@ void add_train_vocoder_command(CLI::App& app) {
   vocoder_flag(cmd, f, "--device", &VocoderConfig::device, "{auto, cpu, cuda}", true);
   vocoder_flag(cmd, f, "--threads", &VocoderConfig::threads, "Intra-op threads; 0 = every core",
                true);
-  vocoder_flag(cmd, f, "--accumulate", &VocoderConfig::accumulate,
-               "Micro-batches of --batch per optimiser step (gradient accumulation), [1, 1024]; "
-               "K on one process makes the update K torchrun processes make",
-               true);
-  vocoder_flag(cmd, f, "--dist-backend", &VocoderConfig::dist_backend,
-               "Under torchrun: collectives {auto, gloo, nccl}; auto = nccl on CUDA, else gloo",
-               true);
-  cmd->get_option("--dist-backend")->check(CLI::IsMember({"auto", "gloo", "nccl"}));
-  vocoder_flag(cmd, f, "--dist-timeout", &VocoderConfig::dist_timeout_s,
-               "Under torchrun: seconds a collective waits for the other ranks before the run "
-               "fails naming the rank, (0, inf)",
-               true);
+  add_data_parallel_flags<VocoderConfig>(*cmd,
+                                         [&](const char* name, auto member, const char* help) {
+                                           vocoder_flag(cmd, f, name, member, help, true);
+                                         });
   add_frontend_flags(*cmd, f->staged.frontend);
   for (auto& flag : frontend_flags(*cmd, f->staged.frontend)) {
     f->overrides.push_back(

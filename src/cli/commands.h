@@ -41,6 +41,22 @@ struct FrontendFlag {
 };
 std::vector<FrontendFlag> frontend_flags(CLI::App& command, const FrontendConfig& staged);
 
+// The data-parallel flags of train and train-vocoder (--accumulate, --dist-backend,
+// --dist-timeout), bound to the same-named members of `Config`. `add(name, member, help)`
+// registers one the way the command registers its other resume-safe config flags.
+template <typename Config, typename AddFlag>
+void add_data_parallel_flags(CLI::App& command, AddFlag add) {
+  add("--accumulate", &Config::accumulate,
+      "Micro-batches of --batch per optimiser step (gradient accumulation), [1, 1024]; K on one "
+      "process makes the update K torchrun processes make");
+  add("--dist-backend", &Config::dist_backend,
+      "Under torchrun: collectives {auto, gloo, nccl}; auto = nccl on CUDA, else gloo");
+  command.get_option("--dist-backend")->check(CLI::IsMember({"auto", "gloo", "nccl"}));
+  add("--dist-timeout", &Config::dist_timeout_s,
+      "Under torchrun: seconds a collective waits for the other ranks before the run fails "
+      "naming the rank, (0, inf)");
+}
+
 // --threads, shared by every command that computes.
 void add_threads_flag(CLI::App& command, int& threads);
 

@@ -2,7 +2,6 @@
 #include "core/config.h"
 
 #include <fstream>
-#include <sstream>
 
 #include "core/config_toml.h"
 #include "core/error.h"
@@ -12,7 +11,6 @@ namespace {
 
 using config_toml::render_line;
 using config_toml::str;
-using config_toml::to_table;
 using config_toml::visit_frontend;
 
 void require(bool condition, const std::string& flag, const std::string& expected,
@@ -195,12 +193,8 @@ void Config::validate() const {
 }
 
 std::string Config::to_toml() const {
-  toml::table root;
-  root.insert("frontend", to_table(frontend, [](auto& c, auto&& v) { visit_frontend(c, v); }));
-  root.insert("train", to_table(train, [](auto& c, auto&& v) { visit_train(c, v); }));
-  std::ostringstream out;
-  out << root << "\n";
-  return out.str();
+  return config_toml::run_file(frontend, "train", train,
+                               [](auto& c, auto&& v) { visit_train(c, v); });
 }
 
 Config Config::from_toml_string(const std::string& text, const std::string& origin) {

@@ -46,7 +46,7 @@ struct TrainConfig {
   double lr_d = 2e-4;     // Adam learning rate of D
   double beta1 = 0.5;
   double beta2 = 0.999;
-  std::string loss = "";  // {bce, hinge, wgan-gp}; empty = the arch's own default
+  std::string loss;  // {bce, hinge, wgan-gp}; empty = the arch's own default
   // D updates per G update, [0, 100]; 0 = the loss's default: 5 for wgan-gp (Gulrajani et al.),
   // else 1 (see resolved_critic_steps).
   int critic_steps = 0;
@@ -54,7 +54,7 @@ struct TrainConfig {
   double drift = 0.0;       // wgan-gp: weight of the drift term E[D(real)^2] (Karras et al.)
   // Stage heights (mel rows) that get a SAGAN self-attention block in G and D, as a comma list
   // ("32" or "32,64"); empty = none (model/attention.h).
-  std::string attention = "";
+  std::string attention;
   // Weight of the mode-seeking term in G's loss (Mao et al. 2019); < 0 = the arch's own
   // default (see resolved_mode_seeking).
   double mode_seeking = -1;

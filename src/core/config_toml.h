@@ -151,4 +151,16 @@ void visit_frontend(FrontendConfig& c, Visitor&& visit) {
   visit("frames", c.frames);
 }
 
+// A run's config file: the [frontend] table, then the table `name` holding `section`.
+template <typename Section, typename VisitAll>
+std::string run_file(const FrontendConfig& frontend, const char* name, const Section& section,
+                     VisitAll visit_section) {
+  toml::table root;
+  root.insert("frontend", to_table(frontend, [](auto& c, auto&& v) { visit_frontend(c, v); }));
+  root.insert(name, to_table(section, visit_section));
+  std::ostringstream out;
+  out << root << "\n";
+  return out.str();
+}
+
 }  // namespace audiogan::config_toml

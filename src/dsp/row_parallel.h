@@ -6,6 +6,7 @@
 #pragma once
 
 #include <ATen/Parallel.h>
+#include <torch/torch.h>
 
 #include <cstdint>
 

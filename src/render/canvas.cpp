@@ -52,14 +52,25 @@ std::string Canvas::png_bytes() const {
   return out;
 }
 
+namespace {
+
+// Sets the one font every label uses on `cr` and measures `s` in it.
+cairo_text_extents_t select_font_and_measure(cairo_t* cr, const std::string& s, double size,
+                                             bool bold) {
+  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size(cr, size);
+  cairo_text_extents_t ext;
+  cairo_text_extents(cr, s.c_str(), &ext);
+  return ext;
+}
+
+}  // namespace
+
 void Canvas::text(const std::string& s, double x, double y, double ax, double ay, double size,
                   bool bold, double angle) const {
   cairo_save(cr_);
-  cairo_select_font_face(cr_, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr_, size);
-  cairo_text_extents_t ext;
-  cairo_text_extents(cr_, s.c_str(), &ext);
+  const cairo_text_extents_t ext = select_font_and_measure(cr_, s, size, bold);
   cairo_translate(cr_, x, y);
   cairo_rotate(cr_, angle);
   // Align on the advance width and the font's cap height so labels in a row share a baseline.
@@ -70,11 +81,7 @@ void Canvas::text(const std::string& s, double x, double y, double ax, double ay
 
 double Canvas::text_width(const std::string& s, double size, bool bold) const {
   cairo_save(cr_);
-  cairo_select_font_face(cr_, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-                         bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr_, size);
-  cairo_text_extents_t ext;
-  cairo_text_extents(cr_, s.c_str(), &ext);
+  const cairo_text_extents_t ext = select_font_and_measure(cr_, s, size, bold);
   cairo_restore(cr_);
   return ext.x_advance;
 }

@@ -1,8 +1,6 @@
 // Validation, printing and TOML of the vocoder's settings.
 #include "vocoder/vocoder_config.h"
 
-#include <sstream>
-
 #include "core/config_toml.h"
 #include "core/error.h"
 
@@ -11,7 +9,6 @@ namespace {
 
 using config_toml::render_line;
 using config_toml::str;
-using config_toml::to_table;
 using config_toml::visit_frontend;
 
 constexpr const char* kComponent = "vocoder config";
@@ -100,12 +97,8 @@ void VocoderRunConfig::validate() const {
 }
 
 std::string VocoderRunConfig::to_toml() const {
-  toml::table root;
-  root.insert("frontend", to_table(frontend, [](auto& c, auto&& v) { visit_frontend(c, v); }));
-  root.insert("vocoder", to_table(vocoder, [](auto& c, auto&& v) { visit_vocoder(c, v); }));
-  std::ostringstream out;
-  out << root << "\n";
-  return out.str();
+  return config_toml::run_file(frontend, "vocoder", vocoder,
+                               [](auto& c, auto&& v) { visit_vocoder(c, v); });
 }
 
 VocoderRunConfig VocoderRunConfig::from_toml_string(const std::string& text,

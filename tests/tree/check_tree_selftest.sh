@@ -18,4 +18,9 @@ rm "$dir/src/dsp/upward.cpp"
 printf '#pragma once\n// torch:: in a comment is no use\ninline at::Tensor g();\n' > "$dir/src/dsp/bare.h"
 out=$(python3 "$checker" "$dir/src") && { echo "FAIL: a header using at:: without an include passed"; exit 1; }
 grep -q "bare.h: uses LibTorch but includes no LibTorch header" <<<"$out" || { echo "FAIL: $out"; exit 1; }
-echo "check-tree.py refuses both breaches and passes a clean tree"
+rm "$dir/src/dsp/bare.h"
+
+printf '#pragma once\n#include <ATen/Parallel.h>\ninline torch::Tensor h();\n' > "$dir/src/dsp/aten.h"
+out=$(python3 "$checker" "$dir/src") && { echo "FAIL: torch:: with only an ATen include passed"; exit 1; }
+grep -q "aten.h: uses torch:: but includes no <torch/...> header" <<<"$out" || { echo "FAIL: $out"; exit 1; }
+echo "check-tree.py refuses every breach and passes a clean tree"
