@@ -8,7 +8,6 @@ usage: fuzz/make_corpus.py [OUT_DIR]   (default: fuzz/corpus beside this script)
 """
 import json
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -160,10 +159,20 @@ def generate_request():
     write("generate_request", "bad-utf8.json", b"{\"run\": \"\xff\xfe\", \"class\": 1}")
 
 
+def clear_generated():
+    """Removes what this script wrote before; inputs named found-* stay: each is a fuzzing
+    finding, fixed and kept as a regression seed (docs/reliability.md)."""
+    for harness in os.listdir(OUT):
+        folder = os.path.join(OUT, harness)
+        for name in os.listdir(folder):
+            if not name.startswith("found-"):
+                os.remove(os.path.join(folder, name))
+
+
 if __name__ == "__main__":
     if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
-    os.makedirs(OUT)
+        clear_generated()
+    os.makedirs(OUT, exist_ok=True)
     for make in (audio, npy, config, checkpoint, cache_index, generate_request):
         make()
     for harness in sorted(os.listdir(OUT)):

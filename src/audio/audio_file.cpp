@@ -82,7 +82,11 @@ AudioClip decode(const std::string& path, double max_seconds) {
   AudioClip clip;
   clip.sample_rate = info.samplerate;
   clip.source_seconds = static_cast<double>(info.frames) / info.samplerate;
-  clip.samples.resize(static_cast<size_t>(wanted));
+  // The header's frame count is a claim, not a fact: a broken file can promise 2^60 frames.
+  // Grow with what actually decodes, so memory follows the data and the truncation check below
+  // reports the lie instead of a std::length_error or bad_alloc.
+  constexpr int64_t kReserveLimit = int64_t{1} << 24;
+  clip.samples.reserve(static_cast<size_t>(std::min(wanted, kReserveLimit)));
 
   // Chunks keep the interleaved buffer small for many-channel files.
   constexpr int64_t kChunk = 65536;
@@ -95,7 +99,7 @@ AudioClip decode(const std::string& path, double max_seconds) {
     for (sf_count_t f = 0; f < got; ++f) {
       double sum = 0.0;
       for (int c = 0; c < channels; ++c) sum += interleaved[static_cast<size_t>(f * channels + c)];
-      clip.samples[static_cast<size_t>(done + f)] = static_cast<float>(sum / channels);
+      clip.samples.push_back(static_cast<float>(sum / channels));
     }
     done += got;
   }
@@ -111,7 +115,11 @@ AudioClip decode(const std::string& path, double max_seconds) {
 AudioClip resampled(AudioClip clip, int sample_rate, const std::string& path) {
   if (sample_rate <= 0 || clip.sample_rate == sample_rate) return clip;
   const int from_rate = clip.sample_rate;
-  clip.samples = resample(clip.samples, from_rate, sample_rate);
+  try {
+    clip.samples = resample(clip.samples, from_rate, sample_rate);
+  } catch (const DataError& error) {
+    throw DataError("audio: " + path + ": " + error.what());
+  }
   clip.sample_rate = sample_rate;
   require_finite(clip, path,
                  " after resampling " + std::to_string(from_rate) + " -> " +

@@ -237,9 +237,13 @@ torch::Tensor read_npy(const std::string& path) {
   const NpyHeader header = HeaderParser(text, path).parse();
   const Dtype dtype = parse_dtype(header.descr, path);
 
-  int64_t count = 1;
+  // Bound the product of the non-zero dimensions too: with a 0 anywhere the element count is 0,
+  // but LibTorch still multiplies the whole shape and throws on int64 overflow.
+  constexpr int64_t kMaxElements = int64_t{1} << 40;
+  int64_t count = 1, nonzero_count = 1;
   for (int64_t d : header.shape) {
-    if (d > 0 && count > (int64_t{1} << 40) / d) fail(path, "shape too large");
+    if (d > 0 && nonzero_count > kMaxElements / d) fail(path, "shape too large");
+    if (d > 0) nonzero_count *= d;
     count *= d;
   }
   const std::streampos data_start = in.tellg();

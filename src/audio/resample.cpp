@@ -17,6 +17,12 @@ std::vector<float> resample(const std::vector<float>& samples, int from_rate, in
   if (from_rate == to_rate || samples.empty()) return samples;
   const double ratio = static_cast<double>(to_rate) / from_rate;
   const auto out_length = static_cast<size_t>(std::llround(samples.size() * ratio));
+  // soxr writes through a null buffer when asked for no output (one 48 kHz sample -> 22.05 kHz).
+  if (out_length == 0) {
+    throw DataError("resample: " + std::to_string(samples.size()) + " sample(s) at " +
+                    std::to_string(from_rate) + " Hz make less than one sample at " +
+                    std::to_string(to_rate) + " Hz");
+  }
   std::vector<float> out(out_length);
   size_t done = 0;
   const soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);

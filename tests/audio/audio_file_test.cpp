@@ -155,6 +155,19 @@ TEST(AudioFile, TruncatedHeaderIsAnError) {
   EXPECT_THROW(read_audio(dir / "cut.wav"), Error);
 }
 
+TEST(AudioFile, AHeaderPromisingMoreFramesThanTheFileHoldsIsADataError) {
+  // Found by fuzz/audio_fuzz.cpp: an Ogg stream whose header claims ~2^62 frames made
+  // read_audio size its buffer from the claim and throw std::length_error. The buffer now grows
+  // with what decodes, and the short count is reported as truncation.
+  const std::string path = std::string(AUDIOGAN_FUZZ_CORPUS) + "/audio/found-huge-frame-count.ogg";
+  try {
+    read_audio(path);
+    FAIL() << "expected an audiogan error";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find(path), std::string::npos) << error.what();
+  }
+}
+
 TEST(AudioFile, NanSamplesAreADataError) {
   TempDir dir;
   std::vector<float> samples = testing_files::tone(440, 0.1, 8000);
@@ -187,6 +200,20 @@ TEST(AudioFile, SamplesThatOverflowTheResamplerAreADataError) {
       EXPECT_NE(message.find("after resampling 44100 -> 22050 Hz"), std::string::npos) << message;
       EXPECT_NE(message.find("loud.wav"), std::string::npos) << message;
     }
+  }
+}
+
+TEST(AudioFile, AClipTooShortToResampleIsADataErrorNamingTheFile) {
+  TempDir dir;
+  write_wav(dir / "click.wav", {0.5f}, 48000, WavFormat::Pcm16);
+  EXPECT_EQ(read_audio(dir / "click.wav").samples.size(), 1u);  // at its own rate: one sample
+  try {
+    read_audio(dir / "click.wav", 22050);
+    FAIL() << "expected DataError";
+  } catch (const DataError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("click.wav"), std::string::npos) << message;
+    EXPECT_NE(message.find("less than one sample at 22050 Hz"), std::string::npos) << message;
   }
 }
 

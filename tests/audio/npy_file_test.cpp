@@ -183,6 +183,27 @@ TEST(NpyFile, CapsTheHeaderAtNumpysLimit) {
   }
 }
 
+TEST(NpyFile, AZeroDimensionDoesNotHideAShapeThatOverflows) {
+  // Found by fuzz/npy_fuzz.cpp (fuzz/corpus/npy/found-zero-dim-overflow.npy): with a 0 in the
+  // shape the element count is 0, but the other dimensions' product overflows int64 inside
+  // LibTorch, which threw c10::Error instead of the reader's error naming the file.
+  const std::string path = temp_path("zero-dim.npy");
+  write_bytes(path, npy_with_header("{'descr': '<f4', 'fortran_order': False, "
+                                    "'shape': (0, 999999999999999, 999999999999999), }",
+                                    0));
+  try {
+    read_npy(path);
+    ADD_FAILURE() << "an overflowing shape was read";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("shape too large"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  // An empty array whose other dimensions are ordinary still reads.
+  write_bytes(path, npy_with_header(
+                        "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 128, 40), }", 0));
+  EXPECT_EQ(read_npy(path).sizes(), (std::vector<int64_t>{0, 128, 40}));
+}
+
 TEST(NpyFile, RejectsMalformedHeadersShortDataAndGarbage) {
   const std::string path = temp_path("bad.npy");
   const std::vector<std::string> bad_headers = {

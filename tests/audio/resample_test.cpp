@@ -64,5 +64,13 @@ TEST(Resample, NonPositiveRateIsADataError) {
   EXPECT_THROW(resample({0.0f}, 22050, -1), DataError);
 }
 
+TEST(Resample, InputShorterThanOneOutputSampleIsADataError) {
+  // Found by fuzz/audio_fuzz.cpp: soxr crashed (a write through a null buffer) when the output
+  // rounds to no sample, e.g. one sample at 48 kHz converted to 22.05 kHz.
+  EXPECT_THROW(resample({0.5f}, 48000, 22050), DataError);
+  EXPECT_THROW(resample(std::vector<float>(100, 0.5f), 16821316, 22050), DataError);
+  EXPECT_EQ(resample({0.5f, 0.5f}, 48000, 22050).size(), 1u);  // rounds to one sample: fine
+}
+
 }  // namespace
 }  // namespace audiogan
