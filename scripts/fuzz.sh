@@ -7,7 +7,8 @@
 # tripped a sanitizer (the input is kept under WORK_DIR/<harness>/crashes/).
 #
 # usage: scripts/fuzz.sh SECONDS [WORK_DIR]   (WORK_DIR default: build-fuzz/work)
-# env:   FUZZ_JOBS (harnesses at once; default: the core count), FUZZ_BUILD_DIR (build-fuzz)
+# env:   FUZZ_JOBS (harnesses at once; default: the core count), FUZZ_BUILD_DIR (build-fuzz),
+#        FUZZ_HARNESSES (a space-separated subset; default: all six)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,14 @@ seconds=$1
 build_dir=${FUZZ_BUILD_DIR:-build-fuzz}
 work=${2:-$build_dir/work}
 jobs=${FUZZ_JOBS:-$(nproc)}
-harnesses=(audio npy config checkpoint cache_index generate_request)
+all_harnesses="audio npy config checkpoint cache_index generate_request"
+read -r -a harnesses <<<"${FUZZ_HARNESSES:-$all_harnesses}"
+for name in "${harnesses[@]}"; do
+  if [[ " $all_harnesses " != *" $name "* ]]; then
+    echo "fuzz.sh: unknown harness '$name' in FUZZ_HARNESSES (expected some of: $all_harnesses)" >&2
+    exit 2
+  fi
+done
 
 if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ not found; run scripts/install-deps.sh (it installs clang)" >&2
