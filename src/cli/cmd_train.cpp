@@ -1,8 +1,6 @@
 // `audiogan train`: flags and TOML into a Config, the trainer's callbacks drawn as a progress bar
 // (terminal) or one line per epoch (log file), SIGINT/SIGTERM turned into a clean checkpoint.
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -10,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/data_parallel_launch.h"
 #include "cli/progress_line.h"
+#include "cli/stop_signal.h"
 #include "cli/warning_throttle.h"
 #include "core/error.h"
 #include "eval/training_hook.h"
@@ -18,13 +17,6 @@
 
 namespace audiogan::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_stop_signal(int signal) {
-  g_stop.store(true);
-  std::signal(signal, SIG_DFL);  // a second Ctrl-C ends at once
-}
 
 struct TrainFlags {
   std::string data, out, resume, config_file, cache;
@@ -176,10 +168,8 @@ void run_train(const TrainFlags& f) {
     quick.evaluation = eval::quick_options(options.config.train.seed);
     options.evaluate = eval::make_quick_eval_hook(quick);
   }
-  g_stop.store(false);
-  options.stop = &g_stop;
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+  const StopSignal stop_signal;
+  options.stop = stop_signal.stop_requested();
   options.callbacks.on_status = [](const std::string& text) {
     std::printf("%s\n", text.c_str());
     std::fflush(stdout);
@@ -217,8 +207,6 @@ void run_train(const TrainFlags& f) {
   options.group = group.get();
 
   const TrainResult result = train(options);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   if (!root) return;
   line->clear();
   const std::string& run = result.run_dir;

@@ -2,8 +2,6 @@
 // callbacks as a progress line (terminal) or one line per epoch, SIGINT/SIGTERM turned into a
 // clean checkpoint. Under torchrun it is one rank of a data-parallel run, as `train` is.
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -11,19 +9,13 @@
 #include "cli/commands.h"
 #include "cli/data_parallel_launch.h"
 #include "cli/progress_line.h"
+#include "cli/stop_signal.h"
 #include "core/error.h"
 #include "train/trainer.h"
 #include "vocoder/vocoder_trainer.h"
 
 namespace audiogan::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void on_vocoder_stop_signal(int signal) {
-  g_stop.store(true);
-  std::signal(signal, SIG_DFL);  // a second Ctrl-C ends at once
-}
 
 struct TrainVocoderFlags {
   std::string data, out, config_file;
@@ -123,10 +115,8 @@ void run_train_vocoder(const TrainVocoderFlags& f) {
     options.data_root = f.data;
   }
   options.config = resolve_config(f, resume.get());
-  g_stop.store(false);
-  options.stop = &g_stop;
-  std::signal(SIGINT, on_vocoder_stop_signal);
-  std::signal(SIGTERM, on_vocoder_stop_signal);
+  const StopSignal stop_signal;
+  options.stop = stop_signal.stop_requested();
   options.callbacks.on_status = [](const std::string& text) {
     std::printf("%s\n", text.c_str());
     std::fflush(stdout);
@@ -153,8 +143,6 @@ void run_train_vocoder(const TrainVocoderFlags& f) {
   options.group = group.get();
 
   const VocoderTrainResult result = train_vocoder(options);
-  std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
   if (!root) return;
   line->clear();
   std::printf("\nstopped by %s after %lld epochs (%lld steps)\n", result.stopped_by.c_str(),

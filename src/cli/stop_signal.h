@@ -1,0 +1,22 @@
+// SIGINT/SIGTERM turned into a stop request that a long job polls, so it ends with a checkpoint
+// instead of dying mid-step. One per process at a time (signal handlers are process-wide).
+#pragma once
+
+#include <atomic>
+
+namespace audiogan::cli {
+
+// While alive: the first SIGINT or SIGTERM sets stop_requested(); a second one ends the process
+// at once (the handler restores the default action). Destruction restores the default actions.
+class StopSignal {
+ public:
+  StopSignal();
+  ~StopSignal();
+  StopSignal(const StopSignal&) = delete;
+  StopSignal& operator=(const StopSignal&) = delete;
+
+  // The flag to hand to the job (TrainOptions::stop and the like).
+  const std::atomic<bool>* stop_requested() const;
+};
+
+}  // namespace audiogan::cli
