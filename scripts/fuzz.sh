@@ -51,7 +51,7 @@ fuzz_one() {
 export -f fuzz_one
 export build_dir work seconds
 # Leaks inside system libraries (libvorbis) are listed there, each with its reason.
-export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0"
 
 echo "fuzz.sh: ${#harnesses[@]} harnesses x ${seconds} s, $jobs at a time, in $work"
 status=0
