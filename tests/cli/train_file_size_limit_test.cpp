@@ -9,11 +9,10 @@
 
 #include <csignal>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "../data/test_audio_files.h"
 #include "../train/train_fixture.h"
 #include "run_cli.h"
 
@@ -59,18 +58,8 @@ LimitedRun run_with_file_size_limit(const std::vector<std::string>& args, rlim_t
   result.exited = WIFEXITED(status);
   result.exit_code = result.exited ? WEXITSTATUS(status) : -1;
   result.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  std::ifstream in(log);
-  std::ostringstream text;
-  text << in.rdbuf();
-  result.output = text.str();
+  result.output = testing_files::read_bytes(log.string());
   return result;
-}
-
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 TEST(TrainCli, FileSizeLimitFailsTheCheckpointClearlyAndKeepsThePreviousOne) {
@@ -83,7 +72,7 @@ TEST(TrainCli, FileSizeLimitFailsTheCheckpointClearlyAndKeepsThePreviousOne) {
                                           "' --cache '" + t.cache() + "' --epochs 1" + tiny);
   ASSERT_EQ(first.exit_code, 0) << first.output;
   const std::string checkpoint = t.run() + "/checkpoints/last.pt";
-  const std::string before = file_bytes(checkpoint);
+  const std::string before = testing_files::read_bytes(checkpoint);
   // Below the checkpoint's size, far above config.toml's (written before the first step).
   const rlim_t limit = before.size() / 2;
   ASSERT_GT(limit, 16384u) << "the tiny checkpoint is smaller than assumed";
@@ -102,7 +91,8 @@ TEST(TrainCli, FileSizeLimitFailsTheCheckpointClearlyAndKeepsThePreviousOne) {
 
   // The previous checkpoint is byte for byte the one before, no temp file is left, and the run
   // resumes from it once the limit is gone.
-  EXPECT_TRUE(file_bytes(checkpoint) == before) << "last.pt changed under the failed write";
+  EXPECT_TRUE(testing_files::read_bytes(checkpoint) == before)
+      << "last.pt changed under the failed write";
   for (const auto& entry : fs::directory_iterator(t.run() + "/checkpoints")) {
     EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
   }

@@ -7,11 +7,10 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 
+#include "../data/test_audio_files.h"
 #include "../train/train_fixture.h"
 #include "run_cli.h"
 
@@ -19,13 +18,6 @@ namespace audiogan {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string file_text(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST(TrainCli, SigtermCheckpointsAndTheRunResumes) {
   train_testing::TinyRun t;
@@ -48,14 +40,14 @@ TEST(TrainCli, SigtermCheckpointsAndTheRunResumes) {
   ASSERT_GT(child, 0);
   // Signal once training has taken steps: the first epoch's line is in the log.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (file_text(log).find("epoch 1/") == std::string::npos &&
+  while (testing_files::read_bytes(log.string()).find("epoch 1/") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_EQ(::kill(child, SIGTERM), 0);
   int status = 0;
   ::waitpid(child, &status, 0);
-  const std::string output = file_text(log);
+  const std::string output = testing_files::read_bytes(log.string());
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status) << ":\n" << output;
   EXPECT_EQ(WEXITSTATUS(status), 0) << output;
   EXPECT_NE(output.find("stopped by signal"), std::string::npos) << output;
