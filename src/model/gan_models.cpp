@@ -1,6 +1,7 @@
 // The factory behind --arch: builds the generator and discriminator a ModelSpec names.
 #include "model/gan_models.h"
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -52,6 +53,13 @@ torch::Tensor GeneratorBase::forward_lengths(const torch::Tensor& z, const torch
     }
   }
   return torch::stack(parts);  // [B, 1, M, max_frames]
+}
+
+int64_t length_bucket_group(const ModelSpec& spec, int64_t width) {
+  const auto& widths = spec.length_buckets;
+  if (widths.empty()) return 0;
+  const auto it = std::lower_bound(widths.begin(), widths.end(), width);
+  return it == widths.end() ? static_cast<int64_t>(widths.size()) - 1 : it - widths.begin();
 }
 
 std::shared_ptr<GeneratorBase> make_generator(const ModelSpec& spec) {

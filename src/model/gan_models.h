@@ -26,7 +26,15 @@ struct ModelSpec {
   // and G takes each clip's length (GeneratorBase::forward_frames); D takes any width that is a
   // multiple of 16 up to frames.
   bool variable_length = false;
+  // Variable lengths: the widths of the length buckets training draws its batches from
+  // (data/length_buckets.h), ascending. G keeps BatchNorm statistics per bucket and runs a batch
+  // of width w with those of the narrowest bucket >= w. Empty: one set (models from before).
+  std::vector<int> length_buckets;
 };
+
+// The statistics group of a variable-length G batch of `width` frames: the index of the
+// narrowest of spec.length_buckets >= width (the last when none is); 0 when there are none.
+int64_t length_bucket_group(const ModelSpec& spec, int64_t width);
 
 // z [B, latent] float, labels [B] int64 -> spectrograms [B, 1, n_mels, frames] in the normalised
 // range [-1, 1] (tanh output; -1 is silence).

@@ -1,6 +1,8 @@
 // The default generator. Layer list and the reason for each choice: docs/design.md.
 #include "model/generator.h"
 
+#include <algorithm>
+
 #include "model/clip_length.h"
 #include "model/spec_check.h"
 
@@ -18,9 +20,14 @@ Generator::Generator(const ModelSpec& spec) : spec_(resolve_spec(spec, default_w
   // does: a full-resolution stage with w channels (norm, ReLU, 3x3 conv to 1 channel) cost 40 %
   // of G's time in memory-bound passes over [B, w, n, f].
   const int64_t channels[] = {8 * w, 4 * w, 2 * w, w, 1};
+  const int64_t stat_groups =
+      spec_.variable_length
+          ? std::max<int64_t>(1, static_cast<int64_t>(spec_.length_buckets.size()))
+          : 1;
   for (int i = 0; i < 4; ++i) {
-    norms_.push_back(register_module("norm" + std::to_string(i + 1),
-                                     ConditionalBatchNorm2d(channels[i], spec_.num_classes)));
+    norms_.push_back(
+        register_module("norm" + std::to_string(i + 1),
+                        ConditionalBatchNorm2d(channels[i], spec_.num_classes, stat_groups)));
     ups_.push_back(register_module("up" + std::to_string(i + 1),
                                    SubPixelUpsample(channels[i], channels[i + 1])));
   }
@@ -58,9 +65,10 @@ torch::Tensor Generator::decode(const torch::Tensor& input, const torch::Tensor&
   auto x = fc_->forward(input).view({-1, 8 * spec_.width, h0_, w0_});
   if (width != spec_.frames) x = x.narrow(3, 0, width / 16);
   if (spec_.channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+  const int64_t group = spec_.variable_length ? length_bucket_group(spec_, width) : 0;
   for (size_t i = 0; i < ups_.size(); ++i) {
     x = attention_(x);  // at the stage of x's height, if --attention names it
-    x = norms_[i]->forward(x, labels);
+    x = norms_[i]->forward(x, labels, group);
     torch::relu_(x);          // in place, as in the discriminator
     x = ups_[i]->forward(x);  // [B, c_{i+1}, 2H, 2W]; the last is [B, 1, n, width]
   }

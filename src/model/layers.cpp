@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/error.h"
 #include "model/autocast.h"
 
 namespace audiogan {
@@ -122,14 +123,25 @@ torch::Tensor SNLinearImpl::forward(const torch::Tensor& x) {
 
 // ---- ConditionalBatchNorm2d ----
 
-ConditionalBatchNorm2dImpl::ConditionalBatchNorm2dImpl(int64_t channels_, int64_t num_classes_)
-    : channels(channels_), num_classes(num_classes_) {
+ConditionalBatchNorm2dImpl::ConditionalBatchNorm2dImpl(int64_t channels_, int64_t num_classes_,
+                                                       int64_t stat_groups_)
+    : channels(channels_), num_classes(num_classes_), stat_groups(stat_groups_) {
   reset();
 }
 
 void ConditionalBatchNorm2dImpl::reset() {
-  norm = register_module(
-      "norm", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).affine(false)));
+  if (stat_groups < 1) {
+    throw ConfigError("ConditionalBatchNorm2d: stat_groups must be >= 1, got " +
+                      std::to_string(stat_groups));
+  }
+  if (stat_groups == 1) {
+    // One BatchNorm2d, so checkpoints keep the keys they always had.
+    norm = register_module(
+        "norm", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).affine(false)));
+  } else {
+    running_mean = register_buffer("running_mean", torch::zeros({stat_groups, channels}));
+    running_var = register_buffer("running_var", torch::ones({stat_groups, channels}));
+  }
   gamma = register_module("gamma", torch::nn::Embedding(num_classes, channels));
   beta = register_module("beta", torch::nn::Embedding(num_classes, channels));
   torch::NoGradGuard no_grad;
@@ -138,14 +150,25 @@ void ConditionalBatchNorm2dImpl::reset() {
 }
 
 void ConditionalBatchNorm2dImpl::pretty_print(std::ostream& stream) const {
-  stream << "audiogan::ConditionalBatchNorm2d(" << channels << ", classes=" << num_classes << ")";
+  stream << "audiogan::ConditionalBatchNorm2d(" << channels << ", classes=" << num_classes;
+  if (stat_groups > 1) stream << ", statistics groups=" << stat_groups;
+  stream << ")";
 }
 
 torch::Tensor ConditionalBatchNorm2dImpl::forward(const torch::Tensor& x,
-                                                  const torch::Tensor& labels) {
+                                                  const torch::Tensor& labels, int64_t group) {
+  if (group < 0 || group >= stat_groups) {
+    throw ConfigError("ConditionalBatchNorm2d: statistics group " + std::to_string(group) +
+                      " is outside [0, " + std::to_string(stat_groups) + ")");
+  }
   const auto scale = gamma->forward(labels).unsqueeze(-1).unsqueeze(-1);  // [B, C, 1, 1]
   const auto shift = beta->forward(labels).unsqueeze(-1).unsqueeze(-1);   // [B, C, 1, 1]
-  return norm->forward(x) * scale + shift;
+  if (stat_groups == 1) return norm->forward(x) * scale + shift;
+  // Rows of the [groups, C] buffers are contiguous views: batch_norm updates them in place.
+  const auto normalised =
+      torch::batch_norm(x, /*weight=*/{}, /*bias=*/{}, running_mean[group], running_var[group],
+                        is_training(), /*momentum=*/0.1, /*eps=*/1e-5, /*cudnn_enabled=*/true);
+  return normalised * scale + shift;
 }
 
 // ---- SubPixelUpsample ----

@@ -70,16 +70,24 @@ TORCH_MODULE(SNLinear);
 // Class-conditional batch norm: BatchNorm2d without affine parameters, then a per-class scale and
 // shift looked up from embeddings (scale initialised to 1, shift to 0). ref: de Vries et al. 2017
 // and Miyato & Koyama 2018 (conditional BN in the generator).
+//
+// stat_groups > 1 keeps that many sets of running statistics (buffers running_mean and
+// running_var, [stat_groups, C]) in place of one BatchNorm2d's: a variable-length generator
+// (--lengths variable) trains each length bucket's batches apart, and a bucket of long cymbals
+// has other statistics than one of short kicks, so one running average of all buckets would
+// normalise every bucket wrongly at sampling. Training normalises with the batch's statistics and
+// updates the running statistics of the batch's group only; evaluation uses that group's.
 class ConditionalBatchNorm2dImpl : public torch::nn::Cloneable<ConditionalBatchNorm2dImpl> {
  public:
-  ConditionalBatchNorm2dImpl(int64_t channels, int64_t num_classes);
+  ConditionalBatchNorm2dImpl(int64_t channels, int64_t num_classes, int64_t stat_groups = 1);
   void reset() override;
   void pretty_print(std::ostream& stream) const override;
-  // x [B, C, H, W], labels [B] int64 -> [B, C, H, W]
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& labels);
+  // x [B, C, H, W], labels [B] int64, group in [0, stat_groups) -> [B, C, H, W]
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& labels, int64_t group = 0);
 
-  int64_t channels, num_classes;
-  torch::nn::BatchNorm2d norm{nullptr};
+  int64_t channels, num_classes, stat_groups;
+  torch::nn::BatchNorm2d norm{nullptr};     // stat_groups == 1
+  torch::Tensor running_mean, running_var;  // stat_groups > 1: [stat_groups, C]
   torch::nn::Embedding gamma{nullptr}, beta{nullptr};
 };
 TORCH_MODULE(ConditionalBatchNorm2d);

@@ -153,10 +153,15 @@ void write_file_atomically(const std::string& path, const std::string& bytes) {
 }
 
 nlohmann::json spec_to_json(const ModelSpec& spec) {
-  return {{"arch", spec.arch},           {"num_classes", spec.num_classes},
-          {"latent", spec.latent},       {"width", spec.width},
-          {"n_mels", spec.n_mels},       {"frames", spec.frames},
-          {"attention", spec.attention}, {"variable_length", spec.variable_length}};
+  return {{"arch", spec.arch},
+          {"num_classes", spec.num_classes},
+          {"latent", spec.latent},
+          {"width", spec.width},
+          {"n_mels", spec.n_mels},
+          {"frames", spec.frames},
+          {"attention", spec.attention},
+          {"variable_length", spec.variable_length},
+          {"length_buckets", spec.length_buckets}};
 }
 
 ModelSpec spec_from_json(const nlohmann::json& s) {
@@ -170,6 +175,8 @@ ModelSpec spec_from_json(const nlohmann::json& s) {
   // Files from before --attention have no such key: no attention.
   spec.attention = s.value("attention", std::vector<int>());
   spec.variable_length = s.value("variable_length", false);
+  // Variable-length files from before per-bucket statistics: one set.
+  spec.length_buckets = s.value("length_buckets", std::vector<int>());
   return spec;
 }
 

@@ -311,6 +311,7 @@ void Session::build_models() {
   }
   spec_.attention = t.attention_rows();
   spec_.variable_length = t.lengths == "variable";
+  if (spec_.variable_length) spec_.length_buckets = bucket_widths_;
   check_attention_memory(spec_, t.batch);
   torch::manual_seed(t.seed);
   nets_.g = make_generator(spec_);

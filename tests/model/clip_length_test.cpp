@@ -136,6 +136,55 @@ TEST(VariableLengthGenerator, SamplesEachClipAtItsOwnWidthWhateverTheBatch) {
   }
 }
 
+TEST(LengthBucketGroup, IsTheNarrowestBucketThatHoldsTheWidth) {
+  auto spec = variable_spec();
+  EXPECT_EQ(length_bucket_group(spec, 96), 0) << "no buckets: one group";
+  spec.length_buckets = {32, 48, 96};
+  EXPECT_EQ(length_bucket_group(spec, 16), 0);
+  EXPECT_EQ(length_bucket_group(spec, 32), 0);
+  EXPECT_EQ(length_bucket_group(spec, 48), 1);
+  EXPECT_EQ(length_bucket_group(spec, 64), 2);
+  EXPECT_EQ(length_bucket_group(spec, 96), 2);
+  EXPECT_EQ(length_bucket_group(spec, 112), 2);
+}
+
+// With length buckets, a batch of one bucket's width trains that bucket's BatchNorm statistics
+// alone, and sampling at that width normalises with them.
+TEST(VariableLengthGenerator, KeepsBatchNormStatisticsPerLengthBucket) {
+  torch::manual_seed(3);
+  auto spec = variable_spec();
+  spec.length_buckets = {32, 48, 96};
+  auto g = make_generator(spec);
+  std::vector<torch::Tensor> means;
+  for (const auto& item : g->named_buffers()) {
+    if (item.key().find("running_mean") != std::string::npos) means.push_back(item.value());
+  }
+  ASSERT_EQ(means.size(), 4u) << "one [buckets, C] buffer per norm";
+  const auto labels = torch::tensor({0, 1, 2, 1}, torch::kLong);
+  g->forward_frames(torch::randn({4, spec.latent}), labels,
+                    torch::tensor({60, 70, 90, 96}, torch::kLong), 96);
+  for (const auto& mean : means) {
+    ASSERT_EQ(mean.size(0), 3);
+    EXPECT_TRUE(torch::equal(mean[0], torch::zeros_like(mean[0])));
+    EXPECT_TRUE(torch::equal(mean[1], torch::zeros_like(mean[1])));
+    EXPECT_GT(mean[2].abs().max().item<float>(), 0.f) << "the 96-frame bucket's statistics";
+  }
+  // Sampling a 90-frame clip (width 96) uses them; a 40-frame one (width 48) does not.
+  g->eval();
+  const auto z = torch::randn({1, spec.latent});
+  const auto label = torch::tensor({2}, torch::kLong);
+  const auto before = g->forward_frames(z, label, torch::tensor({40}, torch::kLong), 48);
+  const auto long_before = g->forward_frames(z, label, torch::tensor({90}, torch::kLong), 96);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& mean : means) mean[2].add_(0.5);
+  }
+  EXPECT_TRUE(
+      torch::equal(before, g->forward_frames(z, label, torch::tensor({40}, torch::kLong), 48)));
+  EXPECT_FALSE(torch::equal(long_before,
+                            g->forward_frames(z, label, torch::tensor({90}, torch::kLong), 96)));
+}
+
 TEST(VariableLengthGenerator, AFixedLengthGeneratorRefusesLengths) {
   auto spec = variable_spec();
   spec.variable_length = false;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "model/autocast.h"
 
 namespace audiogan {
@@ -78,6 +79,35 @@ TEST(ConditionalBatchNorm, DifferentClassesGetDifferentScaleAndShift) {
   const auto base = torch::batch_norm(x, {}, {}, {}, {}, true, 0.1, 1e-5, false);
   EXPECT_TRUE(torch::allclose(normalised0, base[0], 1e-4, 1e-5));
   EXPECT_TRUE(torch::allclose(y1, base[1] * 2 + 0.5, 1e-4, 1e-5));
+}
+
+TEST(ConditionalBatchNorm, StatisticsGroupsTrainAndNormaliseApart) {
+  torch::manual_seed(3);
+  ConditionalBatchNorm2d norm(4, 2, /*stat_groups=*/3);
+  ASSERT_EQ(norm->running_mean.sizes(), (std::vector<int64_t>{3, 4}));
+  const auto labels = torch::tensor({0, 1}, torch::kLong);
+  // Training: normalised by the batch's own statistics, whatever the group...
+  const auto x = torch::randn({2, 4, 5, 6}) * 3 + 2;
+  const auto base = torch::batch_norm(x, {}, {}, {}, {}, true, 0.1, 1e-5, false);
+  EXPECT_TRUE(torch::allclose(norm->forward(x, labels, 1), base, 1e-4, 1e-5));
+  // ...and only that group's running statistics move (momentum 0.1 from 0 and 1).
+  const auto mean = x.mean({0, 2, 3});
+  const auto var = x.var({0, 2, 3}, /*unbiased=*/true);
+  EXPECT_TRUE(torch::allclose(norm->running_mean[1], 0.1 * mean, 1e-4, 1e-5));
+  EXPECT_TRUE(torch::allclose(norm->running_var[1], 0.9 + 0.1 * var, 1e-4, 1e-5));
+  for (const int64_t other : {0, 2}) {
+    EXPECT_TRUE(torch::equal(norm->running_mean[other], torch::zeros({4})));
+    EXPECT_TRUE(torch::equal(norm->running_var[other], torch::ones({4})));
+  }
+  // Evaluation: each group normalises with its own running statistics.
+  norm->eval();
+  const auto y = torch::randn({2, 4, 3, 3});
+  const auto expected = (y - norm->running_mean[1].view({1, 4, 1, 1})) /
+                        (norm->running_var[1].view({1, 4, 1, 1}) + 1e-5).sqrt();
+  EXPECT_TRUE(torch::allclose(norm->forward(y, labels, 1), expected, 1e-4, 1e-5));
+  EXPECT_TRUE(torch::allclose(norm->forward(y, labels, 0), y / std::sqrt(1 + 1e-5), 1e-4, 1e-5));
+  EXPECT_THROW(norm->forward(y, labels, 3), ConfigError);
+  EXPECT_THROW(ConditionalBatchNorm2d(4, 2, 0), ConfigError);
 }
 
 TEST(ChannelsLast, ConversionKeepsValuesAndChangesOnlyTheLayout) {

@@ -9,11 +9,11 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "infer/sampler.h"
 #include "model/gan_models.h"
 #include "train/checkpoint.h"
 #include "train/export.h"
 #include "train/run_dir.h"
-#include "infer/sampler.h"
 #include "train/trainer.h"
 #include "train_fixture.h"
 
@@ -526,6 +526,11 @@ TEST(Trainer, VariableLengthRunRecordsEachClassesLengths) {
   const auto& meta = reader.meta();
   EXPECT_TRUE(meta.spec.variable_length);
   EXPECT_EQ(meta.spec.frames % 16, 0);
+  // The buckets G keeps its BatchNorm statistics by, recorded with the model.
+  ASSERT_FALSE(meta.spec.length_buckets.empty());
+  EXPECT_LE(meta.spec.length_buckets.size(), 3u);
+  EXPECT_TRUE(std::is_sorted(meta.spec.length_buckets.begin(), meta.spec.length_buckets.end()));
+  EXPECT_EQ(meta.spec.length_buckets.back(), meta.spec.frames);
   ASSERT_EQ(meta.class_frames.size(), 2u);
   for (const auto& lengths : meta.class_frames) {
     ASSERT_EQ(lengths.size(), 4u);
