@@ -288,10 +288,12 @@ void Session::open_data() {
         bucket_widths(cache_->content_frames(), config_.frontend.frames, config_.train.buckets);
     std::string widths;
     for (const int w : bucket_widths_) widths += (widths.empty() ? "" : ", ") + std::to_string(w);
-    const int64_t cut = (cache_->content_frames() > config_.frontend.frames).sum().item<int64_t>();
+    // The cache holds each clip cut to `frames`, so a cut clip's measured length is `frames`:
+    // counting lengths above it would always give 0.
+    const int64_t cut = (cache_->content_frames() >= config_.frontend.frames).sum().item<int64_t>();
     status("clip lengths: variable, buckets of " + widths + " frames; " + std::to_string(cut) +
-           " clips longer than " + std::to_string(config_.frontend.frames) +
-           " frames lose their tails");
+           " clips sound up to the last of the " + std::to_string(config_.frontend.frames) +
+           " frames (their tails, if longer, are cut)");
   }
 }
 
