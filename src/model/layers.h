@@ -74,9 +74,11 @@ TORCH_MODULE(SNLinear);
 // stat_groups > 1 keeps that many sets of running statistics (buffers running_mean and
 // running_var, [stat_groups, C]) in place of one BatchNorm2d's: a variable-length generator
 // (--lengths variable) trains each length bucket's batches apart, and a bucket of long cymbals
-// has other statistics than one of short kicks, so one running average of all buckets would
-// normalise every bucket wrongly at sampling. Training normalises with the batch's statistics and
-// updates the running statistics of the batch's group only; evaluation uses that group's.
+// may have other statistics than one of short kicks, so sampling at a width normalises with the
+// statistics of the batches trained at it rather than with a running average of all buckets.
+// Training normalises with the batch's statistics and updates the running statistics of the
+// batch's group only; evaluation uses that group's. (Measured on the drums: the groups differed
+// little and pooled statistics scored the same; docs/EXPERIMENTS.md.)
 class ConditionalBatchNorm2dImpl : public torch::nn::Cloneable<ConditionalBatchNorm2dImpl> {
  public:
   ConditionalBatchNorm2dImpl(int64_t channels, int64_t num_classes, int64_t stat_groups = 1);
