@@ -76,20 +76,22 @@ void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
     out << "vocoder convergence   " << fixed(r.reconstruction_sc_db) << " dB  ("
         << r.reconstruction_clips << " real clips)\n";
   }
-  out << "\n  class            acc      FD   floor   div  real div  sound  real\n";
+  out << "\n  class            acc      FD   floor   div  real div  sound train  " << r.test_source
+      << "\n";
   for (const auto& c : r.classes) {
     char line[256];
     std::snprintf(
-        line, sizeof(line), "  %-14s %5s%% %7s %7s %5s %5s %5s%% %4s%%%s%s\n", c.name.c_str(),
+        line, sizeof(line), "  %-14s %5s%% %7s %7s %5s %5s %5s%% %4s%% %4s%%%s%s\n", c.name.c_str(),
         fixed(100 * c.accuracy, 1).c_str(), fixed(c.fd).c_str(), fixed(c.fd_floor).c_str(),
         fixed(c.diversity).c_str(), fixed(c.diversity_real).c_str(),
         fixed(100 * c.active_frames, 0).c_str(), fixed(100 * c.active_frames_real, 0).c_str(),
+        fixed(100 * c.active_frames_real_scored, 0).c_str(),
         c.mode_collapse ? "  MODE COLLAPSE" : "", c.fills_silence ? "  SOUND OVER SILENCE" : "");
     out << line;
   }
   if (r.fills_silence) {
     out << "warning: the generator paints sound over the data's silences (\"sound\" is the share "
-           "of frames with sound, generated against real)\n";
+           "of frames with sound, generated against the real train clips)\n";
   }
   const double max_seconds = static_cast<double>(r.length_max_frames) * r.seconds_per_frame;
   out << "\nsound length, s (frames within 60 dB of the peak; real = " << r.test_source

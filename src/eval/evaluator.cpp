@@ -271,6 +271,8 @@ ClassReport score_class(int c, const GeneratedSet& set, const Classification& ge
   cr.active_frames = active_frame_share(set.own[c], silence_threshold);
   cr.active_frames_real =
       active_frame_share(rows_of(ref.train.spectrograms, ref.train.labels, c), silence_threshold);
+  cr.active_frames_real_scored =
+      active_frame_share(rows_of(ref.test.spectrograms, ref.test.labels, c), silence_threshold);
   cr.fills_silence = paints_over_silence(cr.active_frames, cr.active_frames_real);
   // The generator's own log-mels, like the frames with sound: the vocoder's overlap-add
   // smears a little energy past a sound's end, which is not the model's length.

@@ -55,6 +55,7 @@ std::string report_json(const EvaluationReport& r) {
          {"mode_collapse", c.mode_collapse},
          {"active_frames", number(c.active_frames)},
          {"active_frames_real", number(c.active_frames_real)},
+         {"active_frames_real_scored", number(c.active_frames_real_scored)},
          {"fills_silence", c.fills_silence},
          {"length_median", number(c.length_median)},
          {"length_p90", number(c.length_p90)},
@@ -159,8 +160,8 @@ std::string report_markdown(const EvaluationReport& r) {
   }
   if (r.fills_silence) {
     md << "> **Sound over silence:** in at least one class the generator's log-mels have sound "
-          "in over 10 points more of their frames than the real clips do (see the per-class "
-          "table): it paints noise or sustain where the data is silent.\n\n";
+          "in over 10 points more of their frames than the real training clips do (see the "
+          "per-class table): it paints noise or sustain where the data is silent.\n\n";
   }
   md << "## Summary\n\n| metric | generated | real reference |\n|---|---|---|\n";
   md << "| conditional accuracy | " << percent(r.conditional_accuracy) << " | "
@@ -192,9 +193,11 @@ std::string report_markdown(const EvaluationReport& r) {
      << fmt(static_cast<double>(r.length_max_frames) * r.seconds_per_frame)
      << " s): a fixed-length model's sounds cannot be longer.\n\n";
   md << "| class | accuracy | FD | FD floor | diversity | real diversity | "
-        "collapse | frames with sound | real | sound over silence | length median, gen / real | "
+        "collapse | frames with sound | real train | real "
+     << r.test_source
+     << " | sound over silence (vs train) | length median, gen / real | "
         "length p90, gen / real | lengths within target |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   const auto lengths = [&r](double generated, double real) {
     return fmt(generated, 1) + " / " + fmt(real, 1) + " (" + fmt(generated * r.seconds_per_frame) +
            " / " + fmt(real * r.seconds_per_frame) + " s)";
@@ -203,7 +206,8 @@ std::string report_markdown(const EvaluationReport& r) {
     md << "| " << c.name << " | " << percent(c.accuracy) << " | " << fmt(c.fd) << " | "
        << fmt(c.fd_floor) << " | " << fmt(c.diversity) << " | " << fmt(c.diversity_real) << " | "
        << (c.mode_collapse ? "**yes**" : "no") << " | " << percent(c.active_frames) << " | "
-       << percent(c.active_frames_real) << " | " << (c.fills_silence ? "**yes**" : "no") << " | "
+       << percent(c.active_frames_real) << " | " << percent(c.active_frames_real_scored) << " | "
+       << (c.fills_silence ? "**yes**" : "no") << " | "
        << lengths(c.length_median, c.length_median_real) << " | "
        << lengths(c.length_p90, c.length_p90_real) << " | " << (c.length_ok ? "yes" : "**no**")
        << " |\n";

@@ -27,10 +27,14 @@ struct ClassReport {
   bool mode_collapse = false;   // diversity < 0.5 x diversity_real
   // Share of frames with sound (the training monitor's measure, on the generator's own log-mels
   // and on the real train clips of the class) and the flag for a generator that paints sound
-  // over the data's silences: generated share > real share + 0.5. Broadband noise that changes
-  // with the latent is more diverse than real data, so the diversity flag cannot catch it.
+  // over the data's silences: generated share more than 10 points (the monitor's
+  // max_active_excess) above the train share. The flag compares with the clips the model learnt
+  // from; the scored split's share is reported beside it because held-out kits or voices can
+  // ring shorter or longer than the training ones. Broadband noise that changes with the latent
+  // is more diverse than real data, so the diversity flag cannot catch it.
   double active_frames = 0.0;
-  double active_frames_real = 0.0;
+  double active_frames_real = 0.0;         // real train clips
+  double active_frames_real_scored = 0.0;  // real clips of the scored split (test or val)
   bool fills_silence = false;
   // Sound lengths in frames (frames up to the last one within 60 dB of the clip's peak, as the
   // frame fit measures them; docs/metrics.md): the median and 90th percentile of the

@@ -288,6 +288,30 @@ TEST_F(EvaluatorTest, AGeneratorThatFillsTheSilencesIsFlagged) {
   }
 }
 
+// The scored split's share of frames with sound is measured on that split's clips: a source that
+// replays the test clips has their share, whatever the training clips' share is.
+TEST_F(EvaluatorTest, FramesWithSoundAreAlsoReportedForTheScoredSplit) {
+  EvaluationOptions options = small_evaluation();
+  options.reconstruction_per_class = 0;
+  GeneratedSource test_replay = replay_source(*reference_, false);
+  const torch::Tensor mels = reference_->test.spectrograms.to(torch::kFloat32);
+  const torch::Tensor labels = reference_->test.labels;
+  test_replay.generate = [mels, labels](int c, int count, uint64_t /*seed*/) {
+    const torch::Tensor own = mels.index_select(0, (labels == c).nonzero().squeeze(1));
+    return own.index_select(0, torch::arange(count, torch::kInt64) % own.size(0));
+  };
+  const EvaluationReport report = evaluate(test_replay, *reference_, options);
+  for (const auto& c : report.classes) {
+    EXPECT_GT(c.active_frames_real_scored, 0.0) << c.name;
+    EXPECT_LT(c.active_frames_real_scored, 1.0) << c.name;
+    // Tiling `count` clips from fewer real ones weights some twice, hence the tolerance.
+    EXPECT_NEAR(c.active_frames, c.active_frames_real_scored, 0.15) << c.name;
+  }
+  const nlohmann::json json = nlohmann::json::parse(report_json(report));
+  EXPECT_NEAR(json["per_class"][0]["active_frames_real_scored"].get<double>(),
+              report.classes[0].active_frames_real_scored, 1e-6);
+}
+
 // The real lengths are the test files' whole lengths: the cache cuts every clip to the model's
 // 32 frames (0.26 s), and real drum hits ring longer than that.
 TEST_F(EvaluatorTest, RealSoundLengthsAreMeasuredOnTheWholeTestFiles) {
