@@ -58,10 +58,10 @@ void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
   if (r.truncation > 0)
     out << "latents truncated at  " << fixed(r.truncation) << "  (--truncation)\n";
   out << "conditional accuracy  " << fixed(100 * r.conditional_accuracy, 1) << "%\n";
-  out << "inception score       " << fixed(r.is_generated.mean) << "  (real test "
-      << fixed(r.is_real_test.mean) << ")\n";
-  out << "frechet distance      " << fixed(r.fd) << "  (floor, real train vs test "
-      << fixed(r.fd_floor) << ")\n";
+  out << "inception score       " << fixed(r.is_generated.mean) << "  (real " << r.test_source
+      << " " << fixed(r.is_real_test.mean) << ")\n";
+  out << "frechet distance      " << fixed(r.fd) << "  (floor, real train vs " << r.test_source
+      << " " << fixed(r.fd_floor) << ")\n";
   out << "NDB/K                 " << fixed(r.ndb.ndb_over_k) << "  (" << r.ndb.different << " of "
       << r.ndb.k << " bins)\n";
   out << "without the vocoder   accuracy " << fixed(100 * r.direct_accuracy, 1) << "%, IS "
@@ -70,7 +70,7 @@ void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
   if (r.vocoded_real_clips > 0) {
     out << "real through vocoder  accuracy " << fixed(100 * r.vocoded_real_accuracy, 1) << "%, IS "
         << fixed(r.vocoded_real_is.mean) << ", FD " << fixed(r.vocoded_real_fd) << "  ("
-        << r.vocoded_real_clips << " real test clips: the vocoder's ceiling)\n";
+        << r.vocoded_real_clips << " real " << r.test_source << " clips: the vocoder's ceiling)\n";
   }
   if (r.reconstruction_clips > 0) {
     out << "vocoder convergence   " << fixed(r.reconstruction_sc_db) << " dB  ("

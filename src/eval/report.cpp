@@ -151,7 +151,8 @@ std::string report_markdown(const EvaluationReport& r) {
      << (r.classifier_reused ? ", cached" : ", trained now") << "\n\n";
   if (!r.meaningful) {
     md << "> **Warning: the metrics are not meaningful.** The classifier's accuracy on real "
-          "test data is below twice chance, so its embeddings and predictions say little about "
+       << r.test_source
+       << " data is below twice chance, so its embeddings and predictions say little about "
           "the generated sounds.\n\n";
   }
   if (r.mode_collapse) {
@@ -165,21 +166,22 @@ std::string report_markdown(const EvaluationReport& r) {
   }
   md << "## Summary\n\n| metric | generated | real reference |\n|---|---|---|\n";
   md << "| conditional accuracy | " << percent(r.conditional_accuracy) << " | "
-     << percent(r.classifier_accuracy) << " (classifier on real test) |\n";
+     << percent(r.classifier_accuracy) << " (classifier on real " << r.test_source << ") |\n";
   md << "| Inception Score | " << fmt(r.is_generated.mean) << " | " << fmt(r.is_real_test.mean)
-     << " (real test) |\n";
-  md << "| Fréchet distance | " << fmt(r.fd) << " | " << fmt(r.fd_floor)
-     << " (real train vs test, floor) |\n";
+     << " (real " << r.test_source << ") |\n";
+  md << "| Fréchet distance | " << fmt(r.fd) << " | " << fmt(r.fd_floor) << " (real train vs "
+     << r.test_source << ", floor) |\n";
   md << "| NDB/K | " << fmt(r.ndb.ndb_over_k) << " (" << r.ndb.different << " of " << r.ndb.k
      << " bins) | ~0.05 expected for real data |\n";
   if (r.reconstruction_clips > 0) {
     md << "| vocoder spectral convergence | | " << fmt(r.reconstruction_sc_db) << " dB over "
-       << r.reconstruction_clips << " real test clips |\n";
+       << r.reconstruction_clips << " real " << r.test_source << " clips |\n";
   }
   if (r.vocoded_real_clips > 0) {
-    md << "| real test through the vocoder (" << r.vocoded_real_clips << " clips) | | accuracy "
-       << percent(r.vocoded_real_accuracy) << ", IS " << fmt(r.vocoded_real_is.mean) << ", FD "
-       << fmt(r.vocoded_real_fd) << ": the best a generator can score through this vocoder |\n";
+    md << "| real " << r.test_source << " through the vocoder (" << r.vocoded_real_clips
+       << " clips) | | accuracy " << percent(r.vocoded_real_accuracy) << ", IS "
+       << fmt(r.vocoded_real_is.mean) << ", FD " << fmt(r.vocoded_real_fd)
+       << ": the best a generator can score through this vocoder |\n";
   }
   md << "| generator's own log-mels, without the vocoder | | accuracy "
      << percent(r.direct_accuracy) << ", IS " << fmt(r.direct_is.mean) << ", FD "

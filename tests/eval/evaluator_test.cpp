@@ -413,7 +413,6 @@ TEST_F(EvaluatorTest, AValidationSplitIsScoredWithTheSameClassifier) {
   options.test_split = "val";
   const EvaluationReference ref =
       prepare_reference(small_frontend(), {"hihat", "kick", "snare"}, options);
-  fs::remove_all(val);
   EXPECT_EQ(ref.test_source, "val");
   EXPECT_TRUE(ref.classifier_reused);
   EXPECT_EQ(ref.classifier_path, reference_->classifier_path);
@@ -421,7 +420,15 @@ TEST_F(EvaluatorTest, AValidationSplitIsScoredWithTheSameClassifier) {
   for (const auto& path : ref.test.paths) EXPECT_NE(path.find("/val/"), std::string::npos) << path;
   EXPECT_DOUBLE_EQ(ref.classifier_accuracy, reference_->classifier_accuracy);  // a copy of test
   EXPECT_TRUE(torch::equal(ref.test.sound_frames, reference_->test.sound_frames));
+  // The report names the split it scored wherever it speaks of the real reference.
+  EvaluationOptions evaluation = small_evaluation();
+  evaluation.reconstruction_per_class = 0;
+  const std::string md = report_markdown(evaluate(replay_source(ref, false), ref, evaluation));
+  EXPECT_NE(md.find("classifier on real val"), std::string::npos) << md;
+  EXPECT_NE(md.find("real train vs val, floor"), std::string::npos) << md;
+  EXPECT_EQ(md.find("real test"), std::string::npos) << md;
 
+  fs::remove_all(val);
   options.test_split = "val";  // removed again
   EXPECT_THROW(prepare_reference(small_frontend(), {"hihat", "kick", "snare"}, options),
                ConfigError);
