@@ -286,6 +286,10 @@ void add_train_command(CLI::App& app) {
   train_flag(cmd, f, "--attention", &TrainConfig::attention,
              "Self-attention (SAGAN) in G and D at the stages this many mel rows high, a comma "
              "list (e.g. 32 = n_mels/4 with 128 mels); empty = none");
+  train_flag(cmd, f, "--spectral-norm", &TrainConfig::spectral_norm,
+             "Spectral norm in D {auto, on, off}: auto = on for default (the seed D has none); "
+             "off leaves wgan-gp's gradient penalty alone to constrain D");
+  cmd->get_option("--spectral-norm")->check(CLI::IsMember({"auto", "on", "off"}));
   train_flag(cmd, f, "--mode-seeking", &TrainConfig::mode_seeking,
              "Weight of the mode-seeking term in G's loss (MSGAN), [0, 100]; < 0 = the arch's "
              "default (0 for seed, 1 for default)");

@@ -35,6 +35,7 @@ void visit_train(TrainConfig& c, Visitor&& visit) {
   visit("gp_weight", c.gp_weight);
   visit("drift", c.drift);
   visit("attention", c.attention);
+  visit("spectral_norm", c.spectral_norm);
   visit("mode_seeking", c.mode_seeking);
   visit("augment", c.augment);
   visit("balance", c.balance);
@@ -95,6 +96,10 @@ void TrainConfig::validate() const {
   require(gp_weight >= 0 && gp_weight <= 1e4, "gp-weight", "[0, 10000]", str(gp_weight));
   require(drift >= 0 && drift <= 1, "drift", "[0, 1]", str(drift));
   attention_rows();  // throws on a malformed list
+  require(spectral_norm == "auto" || spectral_norm == "on" || spectral_norm == "off",
+          "spectral-norm", "{auto, on, off}", spectral_norm);
+  require(spectral_norm != "on" || arch == "default", "spectral-norm",
+          "auto or off with --arch seed (the seed D has no spectral norm)", spectral_norm);
   require(mode_seeking < 0 || mode_seeking <= 100, "mode-seeking", "[0, 100] or < 0 (arch default)",
           str(mode_seeking));
   require(balance == "none" || balance == "classes", "balance", "{none, classes}", balance);
@@ -134,6 +139,10 @@ constexpr double kDefaultModeSeeking = 1.0;
 int TrainConfig::resolved_epochs() const {
   if (epochs > 0) return epochs;
   return time_budget_s > 0 ? 0 : kDefaultEpochs;
+}
+
+bool TrainConfig::resolved_spectral_norm() const {
+  return arch == "default" && spectral_norm != "off";
 }
 
 int TrainConfig::resolved_critic_steps() const {

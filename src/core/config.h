@@ -55,6 +55,9 @@ struct TrainConfig {
   // Stage heights (mel rows) that get a SAGAN self-attention block in G and D, as a comma list
   // ("32" or "32,64"); empty = none (model/attention.h).
   std::string attention;
+  // Spectral norm in the default D {auto, on, off}: auto = on for default (the seed D has none);
+  // off lets WGAN-GP's gradient penalty alone constrain the critic (see resolved_spectral_norm).
+  std::string spectral_norm = "auto";
   // Weight of the mode-seeking term in G's loss (Mao et al. 2019); < 0 = the arch's own
   // default (see resolved_mode_seeking).
   double mode_seeking = -1;
@@ -98,6 +101,8 @@ struct TrainConfig {
   int resolved_critic_steps() const;
   // attention parsed: "32,64" -> {32, 64}; throws ConfigError naming --attention.
   std::vector<int> attention_rows() const;
+  // Whether D's layers are spectrally normalised: false for seed, else spectral_norm != "off".
+  bool resolved_spectral_norm() const;
   // For loss "wgan-gp": the learning rates and betas still at their defaults become the WGAN-GP
   // paper's (Adam lr 1e-4, betas (0, 0.9)); values set to anything else are kept.
   void apply_loss_defaults();

@@ -16,15 +16,20 @@ Discriminator::Discriminator(const ModelSpec& spec)
   const int64_t w = spec_.width;
   const int64_t channels[] = {1, w, 2 * w, 4 * w, 8 * w};
   for (int i = 0; i < 4; ++i) {
-    downs_.push_back(register_module(
-        "down" + std::to_string(i + 1),
-        SNConv2d(SNConv2dOptions(channels[i], channels[i + 1], 4).stride(2).padding(1))));
+    downs_.push_back(register_module("down" + std::to_string(i + 1),
+                                     SNConv2d(SNConv2dOptions(channels[i], channels[i + 1], 4)
+                                                  .stride(2)
+                                                  .padding(1)
+                                                  .normalize(spec_.spectral_norm))));
     if (i > 0)
-      refines_.push_back(register_module(
-          "refine" + std::to_string(i + 1),
-          SNConv2d(SNConv2dOptions(channels[i + 1], channels[i + 1], 3).padding(1))));
+      refines_.push_back(
+          register_module("refine" + std::to_string(i + 1),
+                          SNConv2d(SNConv2dOptions(channels[i + 1], channels[i + 1], 3)
+                                       .padding(1)
+                                       .normalize(spec_.spectral_norm))));
   }
-  linear_ = register_module("linear", SNLinear(SNLinearOptions(8 * w, 1)));
+  linear_ =
+      register_module("linear", SNLinear(SNLinearOptions(8 * w, 1).normalize(spec_.spectral_norm)));
   class_embed_ = register_parameter("class_embed", torch::empty({spec_.num_classes, 8 * w}));
   {
     torch::NoGradGuard no_grad;
@@ -32,7 +37,7 @@ Discriminator::Discriminator(const ModelSpec& spec)
   }
   auto u = torch::randn({spec_.num_classes});
   class_embed_u_ = register_buffer("class_embed_u", u / (u.norm() + 1e-12));
-  attention_.build(*this, spec_, /*spectral_norm=*/true);
+  attention_.build(*this, spec_, spec_.spectral_norm);
   if (spec_.channels_last) convert_to_channels_last(*this);
 }
 
@@ -57,14 +62,17 @@ torch::Tensor Discriminator::forward(const torch::Tensor& x, const torch::Tensor
   // scores ~10x a 48-frame one, and its steps would dominate G's gradient (and Adam's scale).
   const auto phi =
       (spec_.variable_length ? h.sum(2).mean(2) * kScoreColumns : h.sum({2, 3})).to(torch::kFloat);
-  const auto embed = spectral_normalize(class_embed_, class_embed_u_, is_training());
+  const auto embed = spec_.spectral_norm
+                         ? spectral_normalize(class_embed_, class_embed_u_, is_training())
+                         : class_embed_;
   const auto projection = (embed.index_select(0, labels) * phi).sum(1, /*keepdim=*/true);  // [B, 1]
   return linear_->forward(phi).to(torch::kFloat) + projection;                             // [B, 1]
 }
 
 void Discriminator::pretty_print(std::ostream& stream) const {
   stream << "audiogan::Discriminator(classes=" << spec_.num_classes << ", width=" << spec_.width
-         << ", " << spec_.n_mels << "x" << spec_.frames << ", spectral norm, projection"
+         << ", " << spec_.n_mels << "x" << spec_.frames
+         << (spec_.spectral_norm ? ", spectral norm" : ", no spectral norm") << ", projection"
          << (spec_.channels_last ? ", NHWC" : "") << ")";
 }
 

@@ -1,5 +1,6 @@
-// The default discriminator (--arch default): spectrally normalised convolutions and a projection
-// head (Miyato & Koyama 2018) that scores how well the features match the requested class.
+// The default discriminator (--arch default): spectrally normalised convolutions (unless
+// spec.spectral_norm is false) and a projection head (Miyato & Koyama 2018) that scores how well
+// the features match the requested class.
 #pragma once
 
 #include <torch/torch.h>
@@ -23,7 +24,7 @@ class Discriminator : public DiscriminatorBase {
   ModelSpec spec_;
   std::vector<SNConv2d> downs_;    // k4 s2 p1, halve both axes
   std::vector<SNConv2d> refines_;  // k3 s1 p1 after downs 2..4
-  StageAttention attention_;       // --attention blocks, spectrally normalised
+  StageAttention attention_;       // --attention blocks, spectrally normalised like the layers
   SNLinear linear_{nullptr};       // unconditional score psi(phi)
   torch::Tensor class_embed_;      // [num_classes, 8w], spectrally normalised like the layers
   torch::Tensor class_embed_u_;    // [num_classes] power-iteration vector of class_embed_

@@ -26,6 +26,10 @@ struct ModelSpec {
   // and G takes each clip's length (GeneratorBase::forward_frames); D takes any width that is a
   // multiple of 16 up to frames.
   bool variable_length = false;
+  // --arch default: D's convolutions, linear head and class embedding spectrally normalised
+  // (--spectral-norm; off is a WGAN-GP choice, where the gradient penalty constrains D).
+  // The seed D has no spectral norm either way.
+  bool spectral_norm = true;
   // Variable lengths: the widths of the length buckets training draws its batches from
   // (data/length_buckets.h), ascending. G keeps BatchNorm statistics per bucket and runs a batch
   // of width w with those of the narrowest bucket >= w. Empty: one set (models from before).

@@ -86,15 +86,19 @@ void SNConv2dImpl::reset() {
 void SNConv2dImpl::pretty_print(std::ostream& stream) const {
   stream << "audiogan::SNConv2d(" << options.in() << ", " << options.out()
          << ", kernel_size=" << options.kernel() << ", stride=" << options.stride()
-         << ", padding=" << options.padding() << ")";
+         << ", padding=" << options.padding() << (options.normalize() ? "" : ", no spectral norm")
+         << ")";
 }
 
 torch::Tensor SNConv2dImpl::normalized_weight() {
+  if (!options.normalize()) return weight_orig;
   return spectral_normalize(weight_orig, u, /*update_u=*/false, options.power_iterations());
 }
 
 torch::Tensor SNConv2dImpl::forward(const torch::Tensor& x) {
-  const auto w = spectral_normalize(weight_orig, u, is_training(), options.power_iterations());
+  const auto w = options.normalize()
+                     ? spectral_normalize(weight_orig, u, is_training(), options.power_iterations())
+                     : weight_orig;
   return torch::conv2d(x, w, bias, options.stride(), options.padding());
 }
 
@@ -113,11 +117,14 @@ void SNLinearImpl::reset() {
 }
 
 void SNLinearImpl::pretty_print(std::ostream& stream) const {
-  stream << "audiogan::SNLinear(in=" << options.in() << ", out=" << options.out() << ")";
+  stream << "audiogan::SNLinear(in=" << options.in() << ", out=" << options.out()
+         << (options.normalize() ? "" : ", no spectral norm") << ")";
 }
 
 torch::Tensor SNLinearImpl::forward(const torch::Tensor& x) {
-  const auto w = spectral_normalize(weight_orig, u, is_training(), options.power_iterations());
+  const auto w = options.normalize()
+                     ? spectral_normalize(weight_orig, u, is_training(), options.power_iterations())
+                     : weight_orig;
   return torch::linear(x, w, bias);
 }
 

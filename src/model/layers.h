@@ -26,10 +26,13 @@ struct SNConv2dOptions {
   TORCH_ARG(int64_t, padding) = 0;
   TORCH_ARG(bool, bias) = true;
   TORCH_ARG(int, power_iterations) = 1;
+  // false: a plain convolution with the same parameters and buffer (--spectral-norm off), so a
+  // model's file layout does not depend on the setting.
+  TORCH_ARG(bool, normalize) = true;
 };
 
-// Conv2d whose weight is spectrally normalised on every forward. Parameters: weight_orig, bias;
-// buffer: u (saved and loaded with the module).
+// Conv2d whose weight is spectrally normalised on every forward (unless options.normalize is
+// false). Parameters: weight_orig, bias; buffer: u (saved and loaded with the module).
 class SNConv2dImpl : public torch::nn::Cloneable<SNConv2dImpl> {
  public:
   explicit SNConv2dImpl(const SNConv2dOptions& options);
@@ -51,9 +54,11 @@ struct SNLinearOptions {
   TORCH_ARG(int64_t, out);
   TORCH_ARG(bool, bias) = true;
   TORCH_ARG(int, power_iterations) = 1;
+  TORCH_ARG(bool, normalize) = true;  // as SNConv2dOptions::normalize
 };
 
-// Linear layer with a spectrally normalised weight; same parameters and buffer as SNConv2d.
+// Linear layer with a spectrally normalised weight; same parameters, buffer and normalize
+// option as SNConv2d.
 class SNLinearImpl : public torch::nn::Cloneable<SNLinearImpl> {
  public:
   explicit SNLinearImpl(const SNLinearOptions& options);

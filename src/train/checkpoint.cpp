@@ -161,7 +161,8 @@ nlohmann::json spec_to_json(const ModelSpec& spec) {
           {"frames", spec.frames},
           {"attention", spec.attention},
           {"variable_length", spec.variable_length},
-          {"length_buckets", spec.length_buckets}};
+          {"length_buckets", spec.length_buckets},
+          {"spectral_norm", spec.spectral_norm}};
 }
 
 ModelSpec spec_from_json(const nlohmann::json& s) {
@@ -177,6 +178,8 @@ ModelSpec spec_from_json(const nlohmann::json& s) {
   spec.variable_length = s.value("variable_length", false);
   // Variable-length files from before per-bucket statistics: one set.
   spec.length_buckets = s.value("length_buckets", std::vector<int>());
+  // Files from before --spectral-norm: the default D always had it.
+  spec.spectral_norm = s.value("spectral_norm", true);
   return spec;
 }
 

@@ -313,6 +313,7 @@ void Session::build_models() {
   }
   spec_.attention = t.attention_rows();
   spec_.variable_length = t.lengths == "variable";
+  spec_.spectral_norm = t.resolved_spectral_norm();
   if (spec_.variable_length) spec_.length_buckets = bucket_widths_;
   check_attention_memory(spec_, t.batch);
   torch::manual_seed(t.seed);

@@ -112,4 +112,25 @@ TEST(Config, AttentionIsACommaListOfHeights) {
   }
 }
 
+TEST(Config, SpectralNormIsOnForTheDefaultDUnlessTurnedOff) {
+  TrainConfig t;
+  EXPECT_TRUE(t.resolved_spectral_norm());
+  t.spectral_norm = "off";
+  EXPECT_FALSE(t.resolved_spectral_norm());
+  const auto back = Config::from_toml_string(Config{Config{}.frontend, t}.to_toml(), "t");
+  EXPECT_EQ(back.train.spectral_norm, "off");
+  t.arch = "seed";
+  t.spectral_norm = "auto";
+  EXPECT_FALSE(t.resolved_spectral_norm());  // the seed D has none
+  for (const char* bad : {"on", "yes"}) {
+    t.spectral_norm = bad;
+    try {
+      t.validate();
+      FAIL() << bad;
+    } catch (const ConfigError& error) {
+      EXPECT_NE(std::string(error.what()).find("--spectral-norm"), std::string::npos) << bad;
+    }
+  }
+}
+
 }  // namespace audiogan

@@ -138,6 +138,35 @@ TEST_P(GanModels, WrongInputShapesAreDataErrors) {
 
 INSTANTIATE_TEST_SUITE_P(BothArchs, GanModels, ::testing::Values("seed", "default"));
 
+// Spectral norm divides a layer's scale out: with it, scaling every weight of the default D
+// leaves its logits as they were (eval mode, so the power-iteration vectors stay put); without
+// it (spec.spectral_norm = false, --spectral-norm off) the logits change.
+TEST(GanModelSpectralNorm, OnlyTheNormalisedDefaultDIgnoresTheScaleOfItsWeights) {
+  for (const bool normalised : {true, false}) {
+    torch::manual_seed(5);
+    auto spec = small_spec("default");
+    spec.spectral_norm = normalised;
+    auto d = make_discriminator(spec);
+    d->eval();
+    const auto x = torch::randn({2, 1, spec.n_mels, spec.frames});
+    const auto labels = torch::tensor({0, 2}, torch::kLong);
+    const auto before = d->forward(x, labels);
+    {
+      torch::NoGradGuard no_grad;
+      for (auto& p : d->named_parameters()) {
+        if (p.key().find("weight") != std::string::npos || p.key() == "class_embed")
+          p.value().mul_(2.0);
+      }
+    }
+    const auto after = d->forward(x, labels);
+    if (normalised) {
+      EXPECT_TRUE(torch::allclose(before, after, 1e-4, 1e-5)) << before << after;
+    } else {
+      EXPECT_FALSE(torch::allclose(before, after, 1e-2, 1e-3)) << before << after;
+    }
+  }
+}
+
 TEST(GanModelFactory, UnknownArchIsAConfigErrorListingTheChoices) {
   ModelSpec spec;
   spec.arch = "wavegan";

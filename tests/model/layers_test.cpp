@@ -52,6 +52,32 @@ TEST(SpectralNorm, UnderBf16AutocastTheEstimateStaysFloat32AndGradientsFlow) {
   EXPECT_TRUE(autocast_enabled(c10::DeviceType::CPU)) << "spectral norm must restore autocast";
 }
 
+// normalize(false) is a plain convolution / linear layer over the same parameters: scaling the
+// weight scales the output, where spectral norm would divide the scale out.
+TEST(SpectralNorm, TurnedOffTheLayersAreThePlainOnes) {
+  torch::manual_seed(4);
+  SNConv2d conv(SNConv2dOptions(4, 8, 3).padding(1).normalize(false));
+  const auto x = torch::randn({2, 4, 6, 6});
+  const auto u_before = conv->u.clone();
+  EXPECT_TRUE(
+      torch::allclose(conv->forward(x), torch::conv2d(x, conv->weight_orig, conv->bias, 1, 1)));
+  EXPECT_TRUE(torch::equal(conv->normalized_weight(), conv->weight_orig));
+  EXPECT_TRUE(torch::equal(u_before, conv->u)) << "no power iteration when off";
+  SNLinear linear(SNLinearOptions(12, 5).bias(false).normalize(false));
+  SNLinear normalised(SNLinearOptions(12, 5).bias(false));
+  const auto v = torch::randn({3, 12});
+  {
+    torch::NoGradGuard no_grad;
+    normalised->weight_orig.copy_(linear->weight_orig);
+    linear->weight_orig.mul_(10.0);
+    normalised->weight_orig.mul_(10.0);
+  }
+  EXPECT_TRUE(torch::allclose(linear->forward(v), torch::linear(v, linear->weight_orig)));
+  // Spectral norm divides out the factor 10 (up to its one-step estimate of sigma); off keeps it.
+  EXPECT_GT(linear->forward(v).abs().sum().item<double>(),
+            2.0 * normalised->forward(v).abs().sum().item<double>());
+}
+
 TEST(SubPixelUpsample, DoublesBothAxesAndStartsAsNearestNeighbour) {
   torch::manual_seed(2);
   SubPixelUpsample up(3, 5);

@@ -61,6 +61,16 @@ TEST(Checkpoint, RoundTripsModulesOptimizersTensorsAndMetadata) {
   EXPECT_FALSE(fs::exists(path + ".tmp." + std::to_string(::getpid())));
 }
 
+// The spec's D normalisation travels with the file; files from before the setting had it on.
+TEST(Checkpoint, SpecKeepsSpectralNormAndOlderFilesReadAsOn) {
+  ModelSpec spec;
+  spec.spectral_norm = false;
+  EXPECT_FALSE(spec_from_json(spec_to_json(spec)).spectral_norm);
+  nlohmann::json older = spec_to_json(ModelSpec());
+  older.erase("spectral_norm");
+  EXPECT_TRUE(spec_from_json(older).spectral_norm);
+}
+
 TEST(Checkpoint, TruncatedFileIsReportedWithItsPath) {
   train_testing::TinyRun dir;
   torch::nn::Linear net(4, 2);
