@@ -10,7 +10,10 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void on_stop_signal(int signal) {
   g_stop.store(true);
-  std::signal(signal, SIG_DFL);  // a second Ctrl-C ends at once
+  // A second Ctrl-C ends at once. A repeated SIGTERM does not: `timeout` and schedulers signal
+  // the child and then its whole process group, so one stop request can arrive twice within
+  // microseconds, and ending at the second would lose the checkpoint the first asked for.
+  if (signal == SIGINT) std::signal(signal, SIG_DFL);
 }
 
 }  // namespace
@@ -23,7 +26,9 @@ StopSignal::StopSignal() {
 
 StopSignal::~StopSignal() {
   std::signal(SIGINT, SIG_DFL);
-  std::signal(SIGTERM, SIG_DFL);
+  // After a requested stop the process is on its way out (summary, teardown); a repeated
+  // SIGTERM arriving then must not kill it with its output unflushed and a signal for a status.
+  if (!g_stop.load()) std::signal(SIGTERM, SIG_DFL);
 }
 
 const std::atomic<bool>* StopSignal::stop_requested() const {

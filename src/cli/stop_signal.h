@@ -6,8 +6,11 @@
 
 namespace audiogan::cli {
 
-// While alive: the first SIGINT or SIGTERM sets stop_requested(); a second one ends the process
-// at once (the handler restores the default action). Destruction restores the default actions.
+// While alive: the first SIGINT or SIGTERM sets stop_requested(); a second SIGINT ends the
+// process at once (the handler restores the default action), while repeated SIGTERMs (sent to
+// the process and again to its group by `timeout` and schedulers) only repeat the request.
+// Destruction restores the default actions, except SIGTERM's after a stop was requested: the
+// process is then finishing, and a repeated SIGTERM must not end it with its summary unwritten.
 class StopSignal {
  public:
   StopSignal();
