@@ -187,7 +187,7 @@ void add_evaluate_command(CLI::App& app) {
       ->add_option("--truncation", args->truncation,
                    "Truncation trick, as generate --truncation: resample latent components "
                    "beyond +-T; 0 = off; default: the model's (0.85 for --arch default, off for "
-                   "--arch seed)")
+                   "--arch seed and for --loss wgan-gp models)")
       ->check(CLI::Range(0.0, 10.0));
   command
       ->add_option("--split", args->split,

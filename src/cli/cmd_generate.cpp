@@ -103,9 +103,11 @@ void add_generate_command(CLI::App& app) {
                   "for that seed")
       ->capture_default_str();
   cmd->add_option("--out", f->out, "Output folder")->required();
-  cmd->add_option("--truncation", f->truncation,
-                  "Truncation trick: resample latent components beyond +-T; 0 = off; default: "
-                  "the model's (0.85 for --arch default, off for --arch seed)")
+  cmd->add_option(
+         "--truncation", f->truncation,
+         "Truncation trick: resample latent components beyond +-T; 0 = off; default: "
+         "the model's (0.85 for --arch default, off for --arch seed and for --loss wgan-gp "
+         "models)")
       ->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--seconds", f->seconds,
                   "Length of every clip in seconds (a model trained with --lengths variable, up "

@@ -20,6 +20,7 @@ namespace audiogan {
 struct Sampler::State {
   std::shared_ptr<GeneratorBase> generator;
   ModelSpec spec;
+  std::string loss;  // the training loss as configured (empty = the arch's default)
   std::vector<std::string> class_names;
   FrontendConfig frontend;
   Normalisation normalisation;
@@ -36,7 +37,9 @@ Sampler Sampler::load(const std::string& checkpoint_path, const std::string& dev
     const auto& meta = reader.meta();
     state->spec = meta.spec;
     state->class_names = meta.class_names;
-    state->frontend = Config::from_toml_string(meta.config_toml, checkpoint_path).frontend;
+    const Config config = Config::from_toml_string(meta.config_toml, checkpoint_path);
+    state->frontend = config.frontend;
+    state->loss = config.train.loss;
     state->normalisation = meta.normalisation;
     state->class_frames = meta.class_frames;
     state->generator = make_generator(state->spec);
@@ -46,6 +49,7 @@ Sampler Sampler::load(const std::string& checkpoint_path, const std::string& dev
     state->spec = exported.spec;
     state->class_names = exported.class_names;
     state->frontend = exported.frontend;
+    state->loss = exported.loss;
     state->normalisation = exported.normalisation;
     state->generator = exported.generator;
   }
@@ -86,7 +90,10 @@ int Sampler::class_index(const std::string& name_or_index) const {
 }
 
 double Sampler::default_truncation() const {
-  return state_->spec.arch == "seed" ? 0.0 : kDefaultTruncation;
+  // WGAN-GP generators were measured worse truncated (docs/EXPERIMENTS.md): their clips turn to
+  // broadband noise over the whole canvas at 0.85, and untruncated they keep the data's silences.
+  if (state_->spec.arch == "seed" || state_->loss == "wgan-gp") return 0.0;
+  return kDefaultTruncation;
 }
 
 torch::Tensor Sampler::latents(int count, uint64_t seed, double truncation) const {

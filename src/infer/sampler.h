@@ -27,7 +27,8 @@ class Sampler {
 
   // The truncation sampling uses unless told otherwise: kDefaultTruncation for --arch default
   // (docs/design.md: measured to trade the generator's over-spread for class fidelity), 0 (none)
-  // for --arch seed, as the seeds sample.
+  // for --arch seed, as the seeds sample, and for a model trained with --loss wgan-gp (measured
+  // worse truncated).
   static constexpr double kDefaultTruncation = 0.85;
   double default_truncation() const;
   // Latent vectors [count, latent]: deterministic given the seed; truncation > 0 resamples

@@ -97,8 +97,11 @@ ExportedGenerator load_exported_generator(const std::string& path, torch::Device
     }
     result.spec = spec_from_json(meta.at("spec"));
     result.class_names = meta.at("class_names").get<std::vector<std::string>>();
-    result.frontend =
-        Config::from_toml_string(meta.at("frontend_toml").get<std::string>(), path).frontend;
+    // "frontend_toml" holds the whole training config (it is named for what it was first for).
+    const Config config =
+        Config::from_toml_string(meta.at("frontend_toml").get<std::string>(), path);
+    result.frontend = config.frontend;
+    result.loss = config.train.loss;
     result.normalisation.low = meta.at("normalisation").at("low").get<double>();
     result.normalisation.high = meta.at("normalisation").at("high").get<double>();
     result.generator = make_generator(result.spec);

@@ -32,6 +32,7 @@ struct ExportedGenerator {
   std::vector<std::string> class_names;
   FrontendConfig frontend;
   Normalisation normalisation;
+  std::string loss;  // the training loss as configured (empty = the arch's default)
 };
 
 // Reads a training checkpoint and writes the export atomically; throws IoError/DataError.

@@ -426,24 +426,31 @@ TEST(Sampler, TruncationKeepsLatentsInRangeAndSeedsAreDeterministic) {
 }
 
 // A negative truncation asks for the model's own: kDefaultTruncation for --arch default, none for
-// the seeds'.
-TEST(Sampler, DefaultTruncationFollowsTheArch) {
-  for (const std::string arch : {"default", "seed"}) {
+// the seeds' and for a WGAN-GP generator, read from a checkpoint or from its export alike.
+TEST(Sampler, DefaultTruncationFollowsTheArchAndTheLoss) {
+  for (const auto& [arch, loss] : std::vector<std::pair<std::string, std::string>>{
+           {"default", ""}, {"seed", ""}, {"default", "wgan-gp"}}) {
+    SCOPED_TRACE(arch + " " + loss);
     TinyRun t;
     REQUIRE_DRUMS(t);
     Config config = TinyRun::small_config(arch);
+    config.train.loss = loss;
     config.train.max_steps = 1;
     auto o = options_for(t, config, t.run());
     o.epoch_outputs = false;
     train(o);
-    const Sampler s = Sampler::load(RunDir{t.run()}.last_checkpoint());
-    const double expected = arch == "seed" ? 0.0 : Sampler::kDefaultTruncation;
-    EXPECT_EQ(s.default_truncation(), expected) << arch;
-    EXPECT_TRUE(torch::equal(s.latents(64, 3, -1.0), s.latents(64, 3, expected))) << arch;
+    const std::string checkpoint = RunDir{t.run()}.last_checkpoint();
+    const Sampler s = Sampler::load(checkpoint);
+    const bool truncated = arch == "default" && loss.empty();
+    const double expected = truncated ? Sampler::kDefaultTruncation : 0.0;
+    EXPECT_EQ(s.default_truncation(), expected);
+    EXPECT_TRUE(torch::equal(s.latents(64, 3, -1.0), s.latents(64, 3, expected)));
     EXPECT_EQ(s.latents(64, 3, -1.0).abs().max().item<float>() <=
                   static_cast<float>(Sampler::kDefaultTruncation),
-              arch == "default")
-        << arch;
+              truncated);
+    const std::string exported = t.run() + "/generator.ts";
+    export_generator(checkpoint, exported);
+    EXPECT_EQ(Sampler::load(exported).default_truncation(), expected);
   }
 }
 
