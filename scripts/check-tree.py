@@ -23,8 +23,8 @@ ALLOWED = {
     "train": {"core", "audio", "dsp", "data", "model", "render", "dist"},
     "infer": {"core", "dsp", "model", "train"},
     "eval": {"core", "audio", "dsp", "data", "model", "render", "infer", "train"},
-    "vocoder": {"core", "audio", "dsp", "data", "train"},
-    "perf": {"core", "audio", "dsp", "model", "train"},
+    "vocoder": {"core", "audio", "dsp", "data", "model", "train"},
+    "perf": {"core", "audio", "dsp", "model", "train", "vocoder"},
     "serve": {"core", "audio", "render", "infer"},
 }
 TORCH_USE = re.compile(r"\b(torch|at|c10)::")

@@ -45,9 +45,11 @@ void print_steps(const BenchReport& report, const BenchOptions& o) {
   const auto& peak = report.peak;
   std::cout << "matmul peak (" << peak.n << "^3, best of 3): fp32 " << fixed(peak.fp32_gflops, 1)
             << " GFLOP/s, bf16 " << fixed(peak.bf16_gflops, 1) << " GFLOP/s\n\n";
-  std::cout << "training step (gan_step, BCE, Adam), batch " << o.batch << ", " << o.n_mels << "x"
-            << o.frames << ", " << o.num_classes << " classes, median of " << o.steps
-            << " steps after " << o.warmup << " warm-up\n";
+  std::cout << "training step (gan_step, loss " << o.loss << ", Adam"
+            << (o.attention.empty() ? "" : ", attention " + o.attention)
+            << (o.spectral_norm == "off" ? ", D without spectral norm" : "") << "), batch "
+            << o.batch << ", " << o.n_mels << "x" << o.frames << ", " << o.num_classes
+            << " classes, median of " << o.steps << " steps after " << o.warmup << " warm-up\n";
   std::printf("%-8s %-5s %5s %10s %10s %10s %9s %8s %8s\n", "arch", "amp", "width", "s/step",
               "samples/s", "GFLOP/step", "GFLOP/s", "%fp32pk", "%bf16pk");
   for (const auto& s : report.steps) {
@@ -125,11 +127,31 @@ void print_generation(const GenerationTiming& g, const std::string& arch) {
             << (g.speedup >= 5 ? "met" : "missed") << "\n";
 }
 
+void print_vocoders(const VocoderTiming& v) {
+  const auto real_time = [&](double seconds) { return fixed(v.audio_seconds / seconds, 1); };
+  std::cout << "\nvocoders, log-mel of " << fixed(v.audio_seconds, 2) << " s (" << v.frames
+            << " frames) -> audio\n"
+            << "  Griffin-Lim, " << v.iterations
+            << " iterations: " << fixed(v.griffin_lim_seconds, 4) << " s ("
+            << real_time(v.griffin_lim_seconds) << "x real time)\n"
+            << "  learned (train-vocoder, dim " << v.learned_dim << ", " << v.learned_blocks
+            << " blocks, " << fixed(v.learned_gmac_per_audio_second, 2)
+            << " GMAC per audio second): " << fixed(v.learned_seconds, 4) << " s ("
+            << real_time(v.learned_seconds) << "x real time); target >= 20x real time and "
+            << "faster than Griffin-Lim: "
+            << (v.audio_seconds / v.learned_seconds >= 20 &&
+                        v.learned_seconds < v.griffin_lim_seconds
+                    ? "met"
+                    : "missed")
+            << "\n";
+}
+
 void run_bench(BenchFlags flags) {
   auto& o = flags.options;
   o.archs = expand(flags.arch, {"seed", "default"});
   o.amps = expand(flags.amp, {"off", "bf16"});
-  if (o.generation) o.training = false;  // --generation times generation (and --sweep) only
+  // --generation and --vocoders time those (and --sweep) only
+  if (o.generation || o.vocoders) o.training = false;
   o.validate();
   const int threads = configure_threads(flags.threads);
   std::cout << "audiogan bench: " << threads << " intra-op threads\n";
@@ -141,6 +163,7 @@ void run_bench(BenchFlags flags) {
   if (report.has_generation) {
     print_generation(report.generation, flags.arch == "both" ? std::string("default") : flags.arch);
   }
+  if (report.has_vocoders) print_vocoders(report.vocoders);
   std::cout << "\npeak RSS: " << fixed(report.peak_rss_bytes / (1024.0 * 1024.0), 1) << " MiB\n";
   if (!flags.json_path.empty()) {
     std::ofstream out(flags.json_path);
@@ -176,6 +199,10 @@ void add_bench_command(CLI::App& app) {
   c->add_option("--attention", o.attention,
                 "Self-attention at these stage heights, as train's --attention; empty = none")
       ->capture_default_str();
+  c->add_option("--spectral-norm", o.spectral_norm,
+                "The default D's spectral norm, as train's --spectral-norm {auto, off}")
+      ->check(CLI::IsMember({"auto", "off"}))
+      ->capture_default_str();
   c->add_option("--amp", flags->amp, "Autocast mode(s): off = fp32, bf16 = CPU bf16 autocast")
       ->check(CLI::IsMember({"off", "bf16", "both"}))
       ->capture_default_str();
@@ -198,6 +225,13 @@ void add_bench_command(CLI::App& app) {
   c->add_option("--generation-batch", o.generation_batch, "Clips in the batched generation")
       ->capture_default_str();
   c->add_option("--generation-iterations", o.generation_iterations, "Griffin-Lim iterations")
+      ->capture_default_str();
+  c->add_flag("--vocoders", o.vocoders,
+              "Time log-mel -> audio with Griffin-Lim (--generation-iterations) and with the "
+              "learned vocoder at train-vocoder's default size, instead of the training-step "
+              "table");
+  c->add_option("--vocoder-seconds", o.vocoder_seconds,
+                "Audio length of the log-mel --vocoders times, (0, 600]")
       ->capture_default_str();
   add_threads_flag(*c, flags->threads);
   c->add_option("--json", flags->json_path, "Also write every figure to this JSON file");

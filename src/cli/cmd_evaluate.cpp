@@ -26,6 +26,7 @@ struct EvaluateArgs {
   uint64_t seed = eval::EvaluationOptions{}.seed;
   double truncation = -1.0;  // < 0 = the model's default (Sampler::default_truncation)
   int iterations = eval::EvaluationOptions{}.griffin_lim.iterations;
+  std::string vocoder = "auto";
   int reconstruction = eval::EvaluationOptions{}.reconstruction_per_class;
   int ndb_k = eval::EvaluationOptions{}.ndb_k;
   int threads = 0;
@@ -67,14 +68,16 @@ void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
   out << "without the vocoder   accuracy " << fixed(100 * r.direct_accuracy, 1) << "%, IS "
       << fixed(r.direct_is.mean) << ", FD " << fixed(r.direct_fd) << "  (the generator's own "
       << "log-mels)\n";
+  out << "vocoder               " << r.vocoder << "\n";
   if (r.vocoded_real_clips > 0) {
     out << "real through vocoder  accuracy " << fixed(100 * r.vocoded_real_accuracy, 1) << "%, IS "
         << fixed(r.vocoded_real_is.mean) << ", FD " << fixed(r.vocoded_real_fd) << "  ("
         << r.vocoded_real_clips << " real " << r.test_source << " clips: the vocoder's ceiling)\n";
   }
   if (r.reconstruction_clips > 0) {
-    out << "vocoder convergence   " << fixed(r.reconstruction_sc_db) << " dB  ("
-        << r.reconstruction_clips << " real clips)\n";
+    out << "vocoder re-synthesis  spectral convergence " << fixed(r.reconstruction_sc_db)
+        << " dB, log-spectral distance " << fixed(r.reconstruction_lsd_db) << " dB  ("
+        << r.reconstruction_clips << " real " << r.test_source << " clips vs their waveforms)\n";
   }
   out << "\n  class            acc      FD   floor   div  real div  sound train  " << r.test_source
       << "\n";
@@ -112,7 +115,8 @@ void print_summary(const eval::EvaluationReport& r, std::ostream& out) {
 
 void run(const EvaluateArgs& args) {
   configure_threads(args.threads);
-  const Sampler sampler = Sampler::load(args.checkpoint);
+  Sampler sampler = Sampler::load(args.checkpoint);
+  const ChosenVocoder vocoder = use_vocoder_flag(args.vocoder, sampler);
   eval::ReferenceOptions ref_options;
   ref_options.data_root = args.data;
   ref_options.cache_dir = args.cache;
@@ -142,6 +146,8 @@ void run(const EvaluateArgs& args) {
   if (!args.quick) options.count_per_class = args.count;
   options.seed = args.seed;
   options.griffin_lim.iterations = args.iterations;
+  options.vocoder = vocoder.function;
+  options.vocoder_name = vocoder.name;
   if (!args.quick) options.reconstruction_per_class = args.reconstruction;
   options.ndb_k = args.ndb_k;
   const double truncation = args.truncation < 0 ? sampler.default_truncation() : args.truncation;
@@ -196,12 +202,14 @@ void add_evaluate_command(CLI::App& app) {
                    "10% of train when <data>/test is missing; any other name must exist")
       ->capture_default_str();
   command->add_option("--cache", args->cache, "Cache folder; default <data>/.audiogan-cache");
+  add_vocoder_flag(*command, args->vocoder);
   command->add_option("--iters", args->iterations, "Griffin-Lim iterations, [1, 1000]")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   command
       ->add_option("--reconstruction", args->reconstruction,
-                   "Real test clips per class for the vocoder's spectral convergence; 0 skips the "
+                   "Real test clips per class re-synthesised by the vocoder and measured against "
+                   "their waveforms (spectral convergence, log-spectral distance); 0 skips the "
                    "vocoder check (also the scores of real test clips through the vocoder)")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));

@@ -24,11 +24,13 @@ struct GenerateFlags {
   int64_t interpolate = -1;  // second seed; -1 = no interpolation
   int steps = 8;
   int iterations = dsp::GriffinLimOptions{}.iterations;  // as the web page vocodes
+  std::string vocoder = "auto";
   int threads = 0;
 };
 
 void run_generate(const GenerateFlags& f) {
-  const Sampler sampler = Sampler::load(f.checkpoint, f.device);
+  Sampler sampler = Sampler::load(f.checkpoint, f.device);
+  use_vocoder_flag(f.vocoder, sampler, f.device);
   const int cls = sampler.class_index(f.class_name);
   const std::string name = sampler.class_names()[cls];
   dsp::GriffinLimOptions gl;
@@ -119,6 +121,7 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("--steps", f->steps, "Interpolation steps, [1, 256]")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  add_vocoder_flag(*cmd, f->vocoder);
   cmd->add_option("--iters", f->iterations, "Griffin-Lim iterations, [1, 1000]")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();

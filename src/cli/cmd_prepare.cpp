@@ -157,14 +157,18 @@ void run_prepare(const CLI::App& cmd, const PrepareFlags& f) {
   apply_frontend_flags(cmd, f.staged, frontend);
   frontend.validate();
   if (frontend.frames == 0) {
-    // The length `train` would fit, so the cache prepared here is the one training reads.
+    // The length `train` would fit (for the config's --lengths too), so the cache prepared here
+    // is the one training reads.
     ProgressPrinter progress("measure sound lengths");
     CacheBuildReport report;
-    frontend = resolve_training_frames(
-        scan_dataset(f.data, "train"), frontend, config.train.arch, f.cache, f.threads,
+    const TrainConfig& t = config.train;
+    const TrainingLengths chosen = resolve_training_lengths(
+        scan_dataset(f.data, "train"), frontend, t.arch, t.lengths,
+        t.arch == "default" && t.balance == "none" && t.accumulate == 1, f.cache, f.threads,
         [&](const CacheProgress& p) { progress(p); }, &report);
-    std::printf("frames: %d (fitted to the training clips for --arch %s)\n", frontend.frames,
-                config.train.arch.c_str());
+    frontend = chosen.frontend;
+    std::printf("frames: %d (fitted to the training clips for --arch %s, %s lengths)\n",
+                frontend.frames, t.arch.c_str(), chosen.lengths.c_str());
   }
   std::printf("front end: %s\n", frontend.to_string().c_str());
   if (f.split == "test") {

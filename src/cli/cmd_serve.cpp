@@ -10,9 +10,11 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "core/threads.h"
+#include "infer/sampler.h"
 #include "serve/clip_source.h"
 #include "serve/run_index.h"
 #include "serve/server.h"
+#include "vocoder/vocoder_checkpoint.h"
 
 namespace audiogan::cli {
 namespace {
@@ -20,6 +22,7 @@ namespace {
 struct ServeOptions {
   std::string runs;
   std::string device = "cpu";
+  std::string vocoder = "auto";
   int threads = 0;
   bool quiet = false;
   size_t cache_mb = serve::ClipCacheConfig{}.max_bytes >> 20;
@@ -60,7 +63,15 @@ void run_serve(ServeOptions& options) {
   sigaction(SIGTERM, &action, nullptr);
   configure_threads(options.threads);
 
-  serve::Server server(options.server, options.runs, serve::make_sampler_source(options.device));
+  // Opened now, so a wrong path fails at start; each run's front end is checked as it loads.
+  if (options.vocoder != "auto" && options.vocoder != "griffin-lim") {
+    VocoderCheckpointReader check(options.vocoder);
+  }
+  auto prepare = [vocoder = options.vocoder, device = options.device](Sampler& sampler) {
+    use_vocoder_flag(vocoder, sampler, device);
+  };
+  serve::Server server(options.server, options.runs,
+                       serve::make_sampler_source(options.device, prepare));
   std::mutex print_mutex;
   if (!options.quiet) {
     server.set_request_log([&print_mutex](const serve::RequestLog& entry) {
@@ -75,7 +86,7 @@ void run_serve(ServeOptions& options) {
   std::cout << "audiogan serve: http://"
             << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":" << port
             << "/  (" << runs << " run(s) in " << options.runs << ", device " << options.device
-            << "); Ctrl-C stops\n"
+            << ", vocoder " << options.vocoder << "); Ctrl-C stops\n"
             << std::flush;
   if (!loopback) {
     std::cerr << "audiogan serve: warning: listening on " << host
@@ -112,6 +123,13 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
   add_threads_flag(*command, options->threads);
+  add_vocoder_flag(*command, options->vocoder);
+  command->get_option("--vocoder")
+      ->description(
+          "auto (each run's own: the vocoder it was trained with, train --vocoder, else "
+          "griffin-lim), griffin-lim, or a folder (or checkpoint) written by `audiogan "
+          "train-vocoder`: every run's clips go through it, and a run with another front end "
+          "answers an error naming both values");
   command
       ->add_option("--workers", options->server.workers,
                    "HTTP worker threads, [1, 1024]; each open keep-alive connection holds one")

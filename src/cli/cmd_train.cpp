@@ -2,6 +2,7 @@
 // (terminal) or one line per epoch (log file), SIGINT/SIGTERM turned into a clean checkpoint.
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -14,6 +15,7 @@
 #include "eval/training_hook.h"
 #include "train/run_dir.h"
 #include "train/trainer.h"
+#include "vocoder/vocoder_checkpoint.h"
 
 namespace audiogan::cli {
 namespace {
@@ -144,6 +146,13 @@ void run_train(const TrainFlags& f) {
     options.cache_dir = f.cache;
   }
   options.config = resolve_config(f, resume.get());
+  if (options.config.train.vocoder != "griffin-lim") {
+    // Loaded now, so a wrong path or front end fails before training; recorded as an absolute
+    // checkpoint path, so generate and serve find it from any folder.
+    std::string& vocoder = options.config.train.vocoder;
+    vocoder = std::filesystem::weakly_canonical(resolve_vocoder_path(vocoder)).string();
+    options.vocoder = choose_vocoder(vocoder, options.config.frontend).function;
+  }
   // Under torchrun this process is one rank of many (docs/training.md); rank 0 alone owns the
   // run folder, prints and evaluates.
   const dist::LaunchEnv launch = dist::LaunchEnv::from_environment();
@@ -302,13 +311,20 @@ void add_train_command(CLI::App& app) {
              "data, classes = every class equally often per epoch");
   cmd->get_option("--balance")->check(CLI::IsMember({"none", "classes"}));
   train_flag(cmd, f, "--lengths", &TrainConfig::lengths,
-             "Clip lengths {fixed, variable}: fixed = every clip --frames long (fitted when 0); "
-             "variable = each clip at its own length up to the data's longest (--frames sets "
-             "that longest), trained in --buckets length buckets (--arch default)");
-  cmd->get_option("--lengths")->check(CLI::IsMember({"fixed", "variable"}));
+             "Clip lengths {auto, fixed, variable}: fixed = every clip --frames long (fitted "
+             "when 0); variable = each clip at its own length up to the data's longest (--frames "
+             "sets that longest), trained in --buckets length buckets (--arch default); auto = "
+             "variable when the data's longest clips (98th percentile) need at most 2x the "
+             "fixed fit's frames, else fixed (and fixed with --frames N)");
+  cmd->get_option("--lengths")->check(CLI::IsMember({"auto", "fixed", "variable"}));
   train_flag(cmd, f, "--buckets", &TrainConfig::buckets,
              "--lengths variable: length buckets, at the 1/K .. K/K quantiles of the clips' "
              "lengths, [1, 16]");
+  train_flag(cmd, f, "--vocoder", &TrainConfig::vocoder,
+             "The per-epoch audio's vocoder: griffin-lim, or a folder (or checkpoint) written by "
+             "`audiogan train-vocoder` for the same front end; recorded in the run, so generate, "
+             "evaluate and serve use it unless given --vocoder",
+             true);
   train_flag(cmd, f, "--amp", &TrainConfig::amp,
              "Mixed precision {auto, off, bf16, fp16}: auto = fp16 on CUDA, bf16 on a CPU with "
              "native bf16, else off");

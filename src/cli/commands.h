@@ -4,9 +4,15 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/config.h"
+#include "dsp/vocoder.h"
+
+namespace audiogan {
+class Sampler;
+}
 
 namespace audiogan::cli {
 
@@ -56,6 +62,24 @@ void add_data_parallel_flags(CLI::App& command, AddFlag add) {
       "Under torchrun: seconds a collective waits for the other ranks before the run fails "
       "naming the rank, (0, inf)");
 }
+
+// --vocoder, shared by the commands that make audio from log-mels: "griffin-lim" or a folder
+// (or checkpoint) written by `audiogan train-vocoder`; with `run_default`, also "auto" (the
+// default): the vocoder the run was trained with (`train --vocoder`), else griffin-lim.
+void add_vocoder_flag(CLI::App& command, std::string& vocoder, bool run_default = true);
+// The vocoder --vocoder names, for log-mels of `frontend`: an empty function for griffin-lim
+// (the caller's Griffin-Lim settings apply), else the loaded vocoder; `name` is what reports
+// print. Throws DataError when the vocoder was trained for another front end, naming both values.
+struct ChosenVocoder {
+  dsp::MelVocoder function;
+  std::string name = "griffin-lim";
+};
+ChosenVocoder choose_vocoder(const std::string& vocoder, const FrontendConfig& frontend,
+                             const std::string& device = "cpu");
+// choose_vocoder for a loaded model, "auto" resolved to its run's vocoder, and given to it
+// (Sampler::use_vocoder). A recorded vocoder that cannot be loaded is an error saying so.
+ChosenVocoder use_vocoder_flag(const std::string& vocoder, Sampler& sampler,
+                               const std::string& device = "cpu");
 
 // --threads, shared by every command that computes.
 void add_threads_flag(CLI::App& command, int& threads);

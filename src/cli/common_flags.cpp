@@ -1,6 +1,10 @@
 // Flags shared by several subcommands.
 #include "cli/commands.h"
 
+#include "core/error.h"
+#include "infer/sampler.h"
+#include "vocoder/vocoder_checkpoint.h"
+
 namespace audiogan::cli {
 
 void add_frontend_flags(CLI::App& command, FrontendConfig& frontend, const char* frames_help) {
@@ -38,6 +42,42 @@ void add_frontend_flags(CLI::App& command, FrontendConfig& frontend, const char*
       ->check(CLI::IsMember({"none", "slaney"}))
       ->capture_default_str()
       ->group("Front end");
+}
+
+void add_vocoder_flag(CLI::App& command, std::string& vocoder, bool run_default) {
+  const std::string help =
+      run_default ? "auto (the vocoder the run was trained with, train --vocoder, else "
+                    "griffin-lim), griffin-lim, or a folder (or checkpoint) written by `audiogan "
+                    "train-vocoder` for the same front end"
+                  : "griffin-lim, or a folder (or checkpoint) written by `audiogan "
+                    "train-vocoder` for the same front end";
+  command.add_option("--vocoder", vocoder, help)->capture_default_str();
+}
+
+ChosenVocoder choose_vocoder(const std::string& vocoder, const FrontendConfig& frontend,
+                             const std::string& device) {
+  if (vocoder == "griffin-lim") return {};
+  const LoadedVocoder loaded = load_vocoder_for(
+      vocoder, frontend, torch::Device(device == "cuda" ? torch::kCUDA : torch::kCPU));
+  return {as_mel_vocoder(loaded), loaded.path};
+}
+
+ChosenVocoder use_vocoder_flag(const std::string& vocoder, Sampler& sampler,
+                               const std::string& device) {
+  ChosenVocoder chosen;
+  if (vocoder == "auto" && sampler.recorded_vocoder() != "griffin-lim") {
+    try {
+      chosen = choose_vocoder(sampler.recorded_vocoder(), sampler.frontend(), device);
+    } catch (const Error& error) {
+      throw DataError(std::string(error.what()) +
+                      " (the vocoder the run was trained with; --vocoder griffin-lim or another "
+                      "vocoder folder replaces it)");
+    }
+  } else if (vocoder != "auto") {
+    chosen = choose_vocoder(vocoder, sampler.frontend(), device);
+  }
+  sampler.use_vocoder(chosen.function, chosen.name);
+  return chosen;
 }
 
 void add_threads_flag(CLI::App& command, int& threads) {

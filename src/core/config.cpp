@@ -41,6 +41,7 @@ void visit_train(TrainConfig& c, Visitor&& visit) {
   visit("balance", c.balance);
   visit("lengths", c.lengths);
   visit("buckets", c.buckets);
+  visit("vocoder", c.vocoder);
   visit("amp", c.amp);
   visit("device", c.device);
   visit("seed", c.seed);
@@ -103,14 +104,17 @@ void TrainConfig::validate() const {
   require(mode_seeking < 0 || mode_seeking <= 100, "mode-seeking", "[0, 100] or < 0 (arch default)",
           str(mode_seeking));
   require(balance == "none" || balance == "classes", "balance", "{none, classes}", balance);
-  require(lengths == "fixed" || lengths == "variable", "lengths", "{fixed, variable}", lengths);
+  require(lengths == "auto" || lengths == "fixed" || lengths == "variable", "lengths",
+          "{auto, fixed, variable}", lengths);
   require(buckets >= 1 && buckets <= 16, "buckets", "[1, 16]", str(buckets));
-  require(lengths == "fixed" || arch == "default", "lengths",
-          "fixed with --arch seed (the seeds' 512 frames)", lengths);
-  require(lengths == "fixed" || balance == "none", "lengths",
-          "fixed with --balance classes (length buckets draw every clip once)", lengths);
-  require(lengths == "fixed" || accumulate == 1, "lengths",
-          "fixed with --accumulate or torchrun (one process per run for now)", lengths);
+  // auto resolves to fixed wherever variable lengths are not supported.
+  require(lengths != "variable" || arch == "default", "lengths",
+          "fixed or auto with --arch seed (the seeds' 512 frames)", lengths);
+  require(lengths != "variable" || balance == "none", "lengths",
+          "fixed or auto with --balance classes (length buckets draw every clip once)", lengths);
+  require(lengths != "variable" || accumulate == 1, "lengths",
+          "fixed or auto with --accumulate or torchrun (one process per run for now)", lengths);
+  require(!vocoder.empty(), "vocoder", "griffin-lim or a train-vocoder folder", vocoder);
   require(amp == "auto" || amp == "off" || amp == "bf16" || amp == "fp16", "amp",
           "{auto, off, bf16, fp16}", amp);
   require(device == "auto" || device == "cpu" || device == "cuda", "device", "{auto, cpu, cuda}",

@@ -71,9 +71,16 @@ struct TrainConfig {
   // How long the clips G makes are (docs/training.md, "Clip lengths"): "fixed" = every clip
   // [frontend] frames long (fitted to the data when 0); "variable" = each clip at its own
   // length up to the longest the data needs (frames = that longest when set), trained in
-  // `buckets` length buckets with G told each clip's length. --arch default only.
+  // `buckets` length buckets with G told each clip's length (--arch default only); "auto" =
+  // variable when the data's longest clips are within kAutoVariableMaxRatio of the fixed fit
+  // (data/frame_fit.h) and the recipe allows it, else fixed; fixed when frames is set. A run
+  // records the resolved value.
   std::string lengths = "fixed";
   int buckets = 4;  // variable lengths: bucket widths at the 1/K .. K/K length quantiles, [1, 16]
+  // The vocoder of the per-epoch audio, recorded so that generate, evaluate and serve use it
+  // unless told otherwise: "griffin-lim" or a `train-vocoder` checkpoint (stored as an absolute
+  // path to its checkpoint file).
+  std::string vocoder = "griffin-lim";
   std::string amp = "auto";     // {auto, off, bf16, fp16}
   std::string device = "auto";  // {auto, cpu, cuda}
   uint64_t seed = 0;

@@ -21,6 +21,10 @@ int fit_frames(const torch::Tensor& content_frames, double quantile) {
   return static_cast<int>(std::clamp<int64_t>(rounded, 32, kFrameFitProbeFrames));
 }
 
+std::string auto_lengths(int fixed_fit, int longest_fit) {
+  return longest_fit <= kAutoVariableMaxRatio * fixed_fit ? "variable" : "fixed";
+}
+
 FrontendConfig resolve_training_frames(const Dataset& dataset, const FrontendConfig& frontend,
                                        const std::string& arch, const std::string& cache_dir,
                                        int threads, const CacheProgressCallback& progress,
@@ -37,6 +41,32 @@ FrontendConfig resolve_training_frames(const Dataset& dataset, const FrontendCon
       SpectrogramCache::build(dataset, probe, cache_dir, threads, progress, report);
   resolved.frames = fit_frames(cache.content_frames(), quantile);
   return resolved;
+}
+
+TrainingLengths resolve_training_lengths(const Dataset& dataset, const FrontendConfig& frontend,
+                                         const std::string& arch, const std::string& lengths,
+                                         bool variable_supported, const std::string& cache_dir,
+                                         int threads, const CacheProgressCallback& progress,
+                                         CacheBuildReport* report) {
+  TrainingLengths chosen{frontend, lengths == "variable" ? "variable" : "fixed", 0, 0};
+  if (frontend.frames != 0) return chosen;
+  // Every fit reads the same 512-frame probe cache (built once, then reused).
+  const auto fit = [&](double quantile) {
+    return resolve_training_frames(dataset, frontend, arch, cache_dir, threads, progress, report,
+                                   quantile)
+        .frames;
+  };
+  if (lengths == "auto" && variable_supported && arch != "seed") {
+    chosen.fixed_fit = fit(kFrameFitQuantile);
+    chosen.longest_fit = fit(kLongestFitQuantile);
+    chosen.lengths = auto_lengths(chosen.fixed_fit, chosen.longest_fit);
+  }
+  const bool variable = chosen.lengths == "variable";
+  chosen.frontend.frames = variable && chosen.longest_fit > 0 ? chosen.longest_fit
+                           : !variable && chosen.fixed_fit > 0
+                               ? chosen.fixed_fit
+                               : fit(variable ? kLongestFitQuantile : kFrameFitQuantile);
+  return chosen;
 }
 
 }  // namespace audiogan

@@ -27,6 +27,17 @@ constexpr double kFrameFitQuantile = 0.55;
 // layer and of every evaluation canvas; the 2 % of clips above it lose their quiet tails only.
 constexpr double kLongestFitQuantile = 0.98;
 
+// --lengths auto trains at variable lengths when the longest clip they would make (the
+// kLongestFitQuantile fit) is at most this many times the fixed-length fit: the long buckets
+// then cost little, and every sound keeps its length. Measured at the 25-minute budget
+// (docs/EXPERIMENTS.md): on spoken digits (64 against 48 frames) variable lengths won (FD 1.7x
+// against 2.8x the floor, no class over silence); on the example drums (512 against 96-128)
+// they lost.
+constexpr double kAutoVariableMaxRatio = 2.0;
+
+// What --lengths auto trains at, given the two fits: "variable" or "fixed".
+std::string auto_lengths(int fixed_fit, int longest_fit);
+
 // The kFrameFitQuantile quantile of `content_frames` ([N] int64, each clip's frames up to its
 // last non-silent one) rounded up to a multiple of 16 (the models halve four times), within
 // [32, kFrameFitProbeFrames]. A quantile, not the maximum: a few long cymbal tails would
@@ -43,5 +54,22 @@ FrontendConfig resolve_training_frames(const Dataset& dataset, const FrontendCon
                                        int threads, const CacheProgressCallback& progress,
                                        CacheBuildReport* report,
                                        double quantile = kFrameFitQuantile);
+
+// What `train` (and `prepare`, so that it caches what training reads) resolves from the data:
+// the clip-length mode and the frames the cache holds. With frontend.frames 0: "fixed" takes the
+// kFrameFitQuantile fit, "variable" the kLongestFitQuantile fit, and "auto" measures both and
+// takes auto_lengths()'s choice when `variable_supported` (else fixed); arch "seed" is fixed at
+// 512. With frames set, they stay and "auto" is fixed.
+struct TrainingLengths {
+  FrontendConfig frontend;  // frames resolved
+  std::string lengths;      // "fixed" or "variable"
+  int fixed_fit = 0;        // auto's two measurements (0 when auto did not measure)
+  int longest_fit = 0;
+};
+TrainingLengths resolve_training_lengths(const Dataset& dataset, const FrontendConfig& frontend,
+                                         const std::string& arch, const std::string& lengths,
+                                         bool variable_supported, const std::string& cache_dir,
+                                         int threads, const CacheProgressCallback& progress,
+                                         CacheBuildReport* report);
 
 }  // namespace audiogan

@@ -17,6 +17,14 @@ torch::Tensor log_mel_to_audio(const torch::Tensor& log_mel, const FrontendConfi
   return griffin_lim(magnitude, config, options);
 }
 
+MelVocoder griffin_lim_vocoder(const FrontendConfig& config, const GriffinLimOptions& options) {
+  return [config, options](const torch::Tensor& log_mel, uint64_t seed) {
+    GriffinLimOptions seeded = options;
+    seeded.seed = seed;
+    return log_mel_to_audio(log_mel, config, seeded).to(torch::kCPU);
+  };
+}
+
 double spectral_convergence_db(const torch::Tensor& target_magnitude, const torch::Tensor& waveform,
                                const FrontendConfig& config) {
   torch::Tensor wave = waveform.dim() == 1 ? waveform.unsqueeze(0) : waveform;  // [B, T]

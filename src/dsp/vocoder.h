@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include <torch/torch.h>
 
@@ -28,6 +29,15 @@ torch::Tensor griffin_lim(const torch::Tensor& magnitude, const FrontendConfig& 
 // log1p mel [n_mels, F] or [B, n_mels, F] -> waveform [T] or [B, T]: the whole inverse path.
 torch::Tensor log_mel_to_audio(const torch::Tensor& log_mel, const FrontendConfig& config,
                                const GriffinLimOptions& options = {});
+
+// Any log-mel -> audio path, so callers need not know which vocoder they use: log1p mel
+// [B, n_mels, F] and a seed (Griffin-Lim's random initial phase; a learned vocoder ignores it)
+// -> waveforms [B, T] float32 on the CPU. Griffin-Lim gives T = (F - 1) * hop, a learned
+// vocoder F * hop; both start at the centre of frame 0.
+using MelVocoder = std::function<torch::Tensor(const torch::Tensor& log_mel, uint64_t seed)>;
+
+// log_mel_to_audio with `options` as a MelVocoder; each call's seed replaces options.seed.
+MelVocoder griffin_lim_vocoder(const FrontendConfig& config, const GriffinLimOptions& options);
 
 // Spectral convergence in dB: 20 log10(|| |X| - |Y| ||_F / || |X| ||_F) between a target
 // magnitude and the STFT magnitude of `waveform`. Lower is better.

@@ -8,6 +8,7 @@
 #include "audio/audio_file.h"
 #include "core/error.h"
 #include "dsp/mel.h"
+#include "dsp/resynthesis_measures.h"
 #include "eval/diversity.h"
 #include "eval/frechet.h"
 #include "eval/sound_length.h"
@@ -43,12 +44,22 @@ std::vector<float> fit_length(std::vector<float> samples, size_t length) {
   return samples;
 }
 
-// Mean spectral convergence of audio -> log-mel -> vocoder on up to `per_class` real test
-// clips per class. The clip is first fitted to the front end's frame count, so that the target
-// and the reconstruction cover the same frames.
-std::pair<int, double> reconstruction_quality(const EvaluationReference& ref, int per_class,
-                                              const dsp::GriffinLimOptions& gl,
-                                              const EvaluationProgressCallback& progress) {
+// The vocoder the options name: their own, else Griffin-Lim with their settings.
+dsp::MelVocoder vocoder_of(const EvaluationOptions& options, const FrontendConfig& fe) {
+  return options.vocoder ? options.vocoder : dsp::griffin_lim_vocoder(fe, options.griffin_lim);
+}
+
+struct Resynthesis {
+  int clips = 0;
+  double sc_db = 0.0, lsd_db = 0.0;  // means over the clips
+};
+
+// Real test clips (up to `per_class` per class) -> log-mel -> vocoder, measured against the
+// original waveform: spectral convergence and log-spectral distance on the front end's STFT.
+// Each clip is first fitted to the model's frame count, so both cover the same frames.
+Resynthesis reconstruction_quality(const EvaluationReference& ref, int per_class,
+                                   const dsp::MelVocoder& vocoder, uint64_t seed,
+                                   const EvaluationProgressCallback& progress) {
   const FrontendConfig& fe = ref.frontend;
   const size_t length = static_cast<size_t>(std::max(fe.frames - 1, 1)) * fe.hop_length;
   std::vector<std::string> chosen;
@@ -62,8 +73,7 @@ std::pair<int, double> reconstruction_quality(const EvaluationReference& ref, in
       }
     }
   }
-  double sum = 0.0;
-  int count = 0;
+  Resynthesis result;
   for (size_t i = 0; i < chosen.size(); ++i) {
     if (progress)
       progress({"reconstruction", static_cast<int64_t>(i), static_cast<int64_t>(chosen.size()),
@@ -73,29 +83,30 @@ std::pair<int, double> reconstruction_quality(const EvaluationReference& ref, in
     const torch::Tensor audio =
         torch::from_blob(const_cast<float*>(fitted.data()), {static_cast<int64_t>(fitted.size())},
                          torch::kFloat32)
-            .clone();                                                       // [T]
-    const torch::Tensor target = dsp::power_spectrogram(audio, fe).sqrt();  // [n_freq, F]
-    dsp::GriffinLimOptions options = gl;
-    options.seed = gl.seed + i;
-    const torch::Tensor rebuilt = dsp::log_mel_to_audio(dsp::log_mel(audio, fe), fe, options);
-    sum += dsp::spectral_convergence_db(target, rebuilt, fe);
-    ++count;
+            .clone();  // [T]
+    const torch::Tensor rebuilt =
+        vocoder(dsp::log_mel(audio, fe).unsqueeze(0), seed + i).squeeze(0);  // [T']
+    result.sc_db += dsp::waveform_spectral_convergence_db(audio, rebuilt, fe);
+    result.lsd_db += dsp::log_spectral_distance_db(audio, rebuilt, fe);
+    ++result.clips;
   }
-  return {count, count > 0 ? sum / count : 0.0};
+  if (result.clips > 0) {
+    result.sc_db /= result.clips;
+    result.lsd_db /= result.clips;
+  }
+  return result;
 }
 
 // Log-mels [b, n_mels, frames] -> audio -> log-mels [b, n_mels, frames] again, analysed as real
-// files are: through `to_audio` when given, else the Griffin-Lim vocoder.
+// files are: through `to_audio` when given, else `vocoder`.
 torch::Tensor vocode_and_analyse(const torch::Tensor& mels, const FrontendConfig& fe,
                                  const GeneratedSource::AudioFunction& to_audio,
-                                 const dsp::GriffinLimOptions& griffin_lim, uint64_t phase_seed) {
+                                 const dsp::MelVocoder& vocoder, uint64_t phase_seed) {
   std::vector<std::vector<float>> audio;
   if (to_audio) {
     audio = to_audio(mels, phase_seed);
   } else {
-    dsp::GriffinLimOptions gl = griffin_lim;
-    gl.seed = phase_seed;
-    const torch::Tensor wav = dsp::log_mel_to_audio(mels, fe, gl);  // [b, T]
+    const torch::Tensor wav = vocoder(mels, phase_seed);  // [b, T]
     for (int64_t i = 0; i < wav.size(0); ++i) {
       const torch::Tensor row = wav[i].contiguous();
       audio.emplace_back(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
@@ -126,7 +137,7 @@ void score_vocoded_real_test(const EvaluationReference& ref, const EvaluationOpt
     if (progress) progress({"vocode real test", begin, n, ""});
     const int64_t end = std::min<int64_t>(n, begin + options.batch);
     parts.push_back(vocode_and_analyse(mels.slice(0, begin, end), ref.frontend, {},
-                                       options.griffin_lim,
+                                       vocoder_of(options, ref.frontend),
                                        options.seed + 7919ULL + static_cast<uint64_t>(begin)));
   }
   if (progress) progress({"vocode real test", n, n, ""});
@@ -178,6 +189,7 @@ GeneratedSet generate_all(const GeneratedSource& source, const EvaluationReferen
   const int count = options.count_per_class;
   GeneratedSet set;
   std::vector<torch::Tensor> analysed;
+  const dsp::MelVocoder vocoder = vocoder_of(options, ref.frontend);
   for (int c = 0; c < num_classes; ++c) {
     const torch::Tensor mels =
         source.generate(c, count, options.seed + static_cast<uint64_t>(c) * 1000003ULL)
@@ -189,7 +201,7 @@ GeneratedSet generate_all(const GeneratedSource& source, const EvaluationReferen
       const int end = std::min(count, begin + options.batch);
       const uint64_t phase_seed = options.seed + static_cast<uint64_t>(c) * 1000003ULL + begin;
       parts.push_back(vocode_and_analyse(mels.slice(0, begin, end), ref.frontend, source.to_audio,
-                                         options.griffin_lim, phase_seed));  // [b, n_mels, frames]
+                                         vocoder, phase_seed));  // [b, n_mels, frames]
     }
     analysed.push_back(torch::cat(parts, 0));
     set.own.push_back(mels);
@@ -209,6 +221,7 @@ EvaluationReport report_header(const EvaluationReference& ref, const EvaluationO
   report.count_per_class = options.count_per_class;
   report.seed = options.seed;
   report.quick = options.quick;
+  report.vocoder = options.vocoder ? options.vocoder_name : "griffin-lim";
   report.classifier_path = ref.classifier_path;
   report.classifier_reused = ref.classifier_reused;
   report.test_source = ref.test_source;
@@ -344,10 +357,12 @@ EvaluationReport evaluate(const GeneratedSource& source, const EvaluationReferen
   }
 
   if (options.reconstruction_per_class > 0 && ref.test.labels.numel() > 0) {
-    const auto [clips, sc] = reconstruction_quality(ref, options.reconstruction_per_class,
-                                                    options.griffin_lim, progress);
-    report.reconstruction_clips = clips;
-    report.reconstruction_sc_db = sc;
+    const Resynthesis resynthesis = reconstruction_quality(ref, options.reconstruction_per_class,
+                                                           vocoder_of(options, ref.frontend),
+                                                           options.griffin_lim.seed, progress);
+    report.reconstruction_clips = resynthesis.clips;
+    report.reconstruction_sc_db = resynthesis.sc_db;
+    report.reconstruction_lsd_db = resynthesis.lsd_db;
     score_vocoded_real_test(ref, options, progress, report);
   }
   if (options.examples_per_class > 0) add_examples(set, ref, options.examples_per_class, report);

@@ -28,14 +28,15 @@ struct GeneratedSource {
   // (class index, count, seed) -> log-mels [count, n_mels, frames] in log1p units.
   std::function<torch::Tensor(int, int, uint64_t)> generate;
   // (log-mels [B, n_mels, frames], phase seed) -> B waveforms at frontend.sample_rate. Empty =
-  // the vocoder (dsp::log_mel_to_audio) with EvaluationOptions::griffin_lim.
+  // EvaluationOptions' vocoder.
   using AudioFunction =
       std::function<std::vector<std::vector<float>>(const torch::Tensor&, uint64_t)>;
   AudioFunction to_audio;
 };
 
-// Wraps a loaded checkpoint (the Sampler must outlive the source). The latents are drawn with
-// `truncation` as Sampler::latents takes it: < 0 = the model's default, 0 = none.
+// Wraps a loaded checkpoint (the Sampler must outlive the source); its audio comes from
+// Sampler::to_audio (the Sampler's vocoder, else Griffin-Lim with `options`). The latents are
+// drawn with `truncation` as Sampler::latents takes it: < 0 = the model's default, 0 = none.
 GeneratedSource source_from_sampler(const Sampler& sampler, const dsp::GriffinLimOptions& options,
                                     double truncation = -1.0);
 
@@ -44,6 +45,11 @@ struct EvaluationOptions {
   uint64_t seed = 0;                   // latents and vocoder phases: deterministic given the seed
   int batch = 32;                      // clips vocoded per progress step
   dsp::GriffinLimOptions griffin_lim;  // the vocoder of the generated and the reconstructed clips
+  // Another vocoder instead (e.g. a learned one): empty = Griffin-Lim with `griffin_lim`. Used
+  // for the re-synthesis check and the real clips through the vocoder, and for generated clips
+  // whose source has no to_audio. `vocoder_name` is recorded in the report.
+  dsp::MelVocoder vocoder;
+  std::string vocoder_name = "griffin-lim";
   // Real test clips per class for spectral convergence; 0 skips the vocoder check (this and
   // the scores of count_per_class real test clips per class through the vocoder).
   int reconstruction_per_class = 3;

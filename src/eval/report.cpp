@@ -121,10 +121,13 @@ std::string report_json(const EvaluationReport& r) {
         {"median_tolerance", kLengthMedianTolerance},
         {"p90_tolerance", kLengthP90Tolerance},
         {"ok", r.length_ok}}},
+      {"vocoder", r.vocoder},
       {"reconstruction",
        {{"clips", r.reconstruction_clips},
         {"spectral_convergence_db",
-         number(r.reconstruction_clips > 0 ? r.reconstruction_sc_db : NAN)}}},
+         number(r.reconstruction_clips > 0 ? r.reconstruction_sc_db : NAN)},
+        {"log_spectral_distance_db",
+         number(r.reconstruction_clips > 0 ? r.reconstruction_lsd_db : NAN)}}},
       {"direct",
        {{"accuracy", number(r.direct_accuracy)},
         {"inception_score", number(r.direct_is.mean)},
@@ -145,7 +148,8 @@ std::string report_markdown(const EvaluationReport& r) {
   md << "- checkpoint: `" << r.checkpoint << "`\n- data: `" << r.data_root << "`\n";
   md << "- " << r.count_per_class << " generated clips per class, seed " << r.seed;
   if (r.truncation > 0) md << ", latents truncated at " << r.truncation;
-  md << ", vocoded and re-analysed with the front end `" << r.frontend << "`\n";
+  md << ", vocoded (" << r.vocoder << ") and re-analysed with the front end `" << r.frontend
+     << "`\n";
   md << "- classifier accuracy on real " << r.test_source << " (" << r.real_test_count
      << " clips): **" << percent(r.classifier_accuracy) << "** (chance " << percent(r.chance) << ")"
      << (r.classifier_reused ? ", cached" : ", trained now") << "\n\n";
@@ -174,8 +178,10 @@ std::string report_markdown(const EvaluationReport& r) {
   md << "| NDB/K | " << fmt(r.ndb.ndb_over_k) << " (" << r.ndb.different << " of " << r.ndb.k
      << " bins) | ~0.05 expected for real data |\n";
   if (r.reconstruction_clips > 0) {
-    md << "| vocoder spectral convergence | | " << fmt(r.reconstruction_sc_db) << " dB over "
-       << r.reconstruction_clips << " real " << r.test_source << " clips |\n";
+    md << "| vocoder re-synthesis vs the original waveform | | spectral convergence "
+       << fmt(r.reconstruction_sc_db) << " dB, log-spectral distance "
+       << fmt(r.reconstruction_lsd_db) << " dB over " << r.reconstruction_clips << " real "
+       << r.test_source << " clips |\n";
   }
   if (r.vocoded_real_clips > 0) {
     md << "| real " << r.test_source << " through the vocoder (" << r.vocoded_real_clips

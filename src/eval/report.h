@@ -83,8 +83,12 @@ struct EvaluationReport {
   int64_t length_max_frames = 0;
   double seconds_per_frame = 0.0;
   bool length_ok = false;
+  std::string vocoder = "griffin-lim";  // what made the audio: griffin-lim or a vocoder's path
+  // Real clips re-synthesised by the vocoder (log-mel -> audio), against the original
+  // waveform on the front end's STFT: mean spectral convergence and log-spectral distance.
   int reconstruction_clips = 0;
-  double reconstruction_sc_db = 0.0;  // mean spectral convergence of the Griffin-Lim path
+  double reconstruction_sc_db = 0.0;
+  double reconstruction_lsd_db = 0.0;
   // Real test log-mels through the same vocoder and re-analysis as generated ones (0 clips when
   // the vocoder check is skipped): what a generator that reproduced the data would score.
   int vocoded_real_clips = 0;

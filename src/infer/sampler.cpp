@@ -26,6 +26,9 @@ struct Sampler::State {
   Normalisation normalisation;
   std::vector<std::vector<int64_t>> class_frames;  // variable-length models
   torch::Device device{torch::kCPU};
+  dsp::MelVocoder vocoder;  // empty = Griffin-Lim
+  std::string vocoder_name = "griffin-lim";
+  std::string recorded_vocoder = "griffin-lim";  // the run's config.train.vocoder
   std::mutex mutex;  // one forward at a time (the server calls from several threads)
 };
 
@@ -40,6 +43,7 @@ Sampler Sampler::load(const std::string& checkpoint_path, const std::string& dev
     const Config config = Config::from_toml_string(meta.config_toml, checkpoint_path);
     state->frontend = config.frontend;
     state->loss = config.train.loss;
+    state->recorded_vocoder = config.train.vocoder;
     state->normalisation = meta.normalisation;
     state->class_frames = meta.class_frames;
     state->generator = make_generator(state->spec);
@@ -248,13 +252,28 @@ std::vector<std::vector<float>> Sampler::to_audio(const torch::Tensor& log_mels,
                                                   const dsp::GriffinLimOptions& options) const {
   auto mels = log_mels.to(torch::kCPU, torch::kFloat);
   if (mels.dim() == 2) mels = mels.unsqueeze(0);
-  auto audio = dsp::log_mel_to_audio(mels, state_->frontend, options).contiguous();  // [B, T]
+  auto audio = (state_->vocoder ? state_->vocoder(mels, options.seed)
+                                : dsp::log_mel_to_audio(mels, state_->frontend, options))
+                   .contiguous();  // [B, T]
   std::vector<std::vector<float>> clips;
   for (int64_t i = 0; i < audio.size(0); ++i) {
     auto row = audio[i].contiguous();
     clips.emplace_back(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
   }
   return clips;
+}
+
+void Sampler::use_vocoder(dsp::MelVocoder vocoder, std::string name) {
+  state_->vocoder = std::move(vocoder);
+  state_->vocoder_name = state_->vocoder ? std::move(name) : "griffin-lim";
+}
+
+const std::string& Sampler::vocoder_name() const {
+  return state_->vocoder_name;
+}
+
+const std::string& Sampler::recorded_vocoder() const {
+  return state_->recorded_vocoder;
 }
 
 }  // namespace audiogan

@@ -52,9 +52,17 @@ class Sampler {
   // lengths from the seed too).
   torch::Tensor generate_log_mel(int class_index, int count, uint64_t seed,
                                  double truncation = 0.0) const;
-  // log-mels [B, n_mels, frames] -> one waveform per row at frontend().sample_rate.
+  // log-mels [B, n_mels, frames] -> one waveform per row at frontend().sample_rate, by the
+  // vocoder of use_vocoder(), else Griffin-Lim with `options` (whose seed seeds either).
   std::vector<std::vector<float>> to_audio(const torch::Tensor& log_mels,
                                            const dsp::GriffinLimOptions& options = {}) const;
+  // Makes audio with `vocoder` (e.g. a learned one) from now on, in every copy of this Sampler;
+  // an empty function returns to Griffin-Lim. `name` is what vocoder_name() reports.
+  void use_vocoder(dsp::MelVocoder vocoder, std::string name);
+  const std::string& vocoder_name() const;  // "griffin-lim" unless use_vocoder() was called
+  // The vocoder the run was trained with (`train --vocoder`, config.train.vocoder): "griffin-lim"
+  // or a vocoder checkpoint's path; not loaded here (the CLI loads it). An export: griffin-lim.
+  const std::string& recorded_vocoder() const;
 
   // How clips are numbered from a seed, the same for `generate --seed S --count N` and the
   // server's /api/generate (docs/api.md): clip i has seed S + i (mod 2^64), and its latent and

@@ -128,6 +128,97 @@ torch::Tensor SNLinearImpl::forward(const torch::Tensor& x) {
   return torch::linear(x, w, bias);
 }
 
+// ---- Weight normalisation and NormConv ----
+
+torch::Tensor weight_normalize(const torch::Tensor& v, const torch::Tensor& g) {
+  std::vector<int64_t> rest;
+  for (int64_t d = 1; d < v.dim(); ++d) rest.push_back(d);
+  return v * (g / v.norm(2, rest, /*keepdim=*/true));
+}
+
+namespace {
+
+// `values` with `fill` for every dimension when empty.
+std::vector<int64_t> per_dim(const std::vector<int64_t>& values, size_t dims, int64_t fill) {
+  return values.empty() ? std::vector<int64_t>(dims, fill) : values;
+}
+
+}  // namespace
+
+NormConvImpl::NormConvImpl(const NormConvOptions& options_) : options(options_) {
+  reset();
+}
+
+void NormConvImpl::reset() {
+  const auto& o = options;
+  const size_t dims = o.kernel().size();
+  if (dims < 1 || dims > 2 || (o.transposed() && (dims != 1 || o.groups() != 1))) {
+    throw ConfigError("NormConv: a 1-D or 2-D kernel (transposed: 1-D, groups 1), got " +
+                      std::to_string(dims) + " dimensions");
+  }
+  if (o.norm() != "weight" && o.norm() != "spectral") {
+    throw ConfigError("NormConv: norm must be weight or spectral, got '" + o.norm() + "'");
+  }
+  if (o.in() % o.groups() != 0 || o.out() % o.groups() != 0) {
+    throw ConfigError("NormConv: channels " + std::to_string(o.in()) + " -> " +
+                      std::to_string(o.out()) + " do not divide into " +
+                      std::to_string(o.groups()) + " groups");
+  }
+  // The plain layer's weight shape: [out, in/groups, k...], or [in, out, k] transposed.
+  std::vector<int64_t> shape = o.transposed() ? std::vector<int64_t>{o.in(), o.out()}
+                                              : std::vector<int64_t>{o.out(), o.in() / o.groups()};
+  shape.insert(shape.end(), o.kernel().begin(), o.kernel().end());
+  torch::Tensor weight = torch::empty(shape);
+  bias = torch::empty({o.out()});
+  // PyTorch's ConvTranspose1d takes the fan-in from the weight's dim 1 x kernel, as this does
+  // for the transposed shape's [in, out, k] (weight.numel() / weight.size(0) = out * k).
+  default_init(weight, bias);
+  bias = register_parameter("bias", bias);
+  if (o.norm() == "weight") {
+    std::vector<int64_t> rest;
+    for (int64_t d = 1; d < weight.dim(); ++d) rest.push_back(d);
+    weight_g = register_parameter("weight_g", weight.norm(2, rest, /*keepdim=*/true).detach());
+    weight_v = register_parameter("weight_v", weight);
+  } else {
+    weight_orig = register_parameter("weight_orig", weight);
+    u = register_buffer("u", random_unit_vector(weight.size(0)));
+  }
+}
+
+torch::Tensor NormConvImpl::normalized_weight() {
+  if (options.norm() == "weight") return weight_normalize(weight_v, weight_g);
+  return spectral_normalize(weight_orig, u, /*update_u=*/false);
+}
+
+torch::Tensor NormConvImpl::convolve(const torch::Tensor& x, const torch::Tensor& weight) const {
+  const auto& o = options;
+  const size_t dims = o.kernel().size();
+  const auto stride = per_dim(o.stride(), dims, 1);
+  const auto padding = per_dim(o.padding(), dims, 0);
+  const auto dilation = per_dim(o.dilation(), dims, 1);
+  if (o.transposed()) {
+    const auto output_padding = per_dim({}, dims, 0);
+    return torch::conv_transpose1d(x, weight, bias, stride, padding, output_padding,
+                                   /*groups=*/1, dilation);
+  }
+  if (dims == 1) return torch::conv1d(x, weight, bias, stride, padding, dilation, o.groups());
+  return torch::conv2d(x, weight, bias, stride, padding, dilation, o.groups());
+}
+
+torch::Tensor NormConvImpl::forward(const torch::Tensor& x) {
+  const torch::Tensor weight = options.norm() == "weight"
+                                   ? weight_normalize(weight_v, weight_g)
+                                   : spectral_normalize(weight_orig, u, is_training());
+  return convolve(x, weight);
+}
+
+void NormConvImpl::pretty_print(std::ostream& stream) const {
+  const auto& o = options;
+  stream << "audiogan::NormConv(" << o.in() << ", " << o.out()
+         << ", kernel=" << c10::IntArrayRef(o.kernel()) << (o.transposed() ? ", transposed" : "")
+         << ", groups=" << o.groups() << ", norm=" << o.norm() << ")";
+}
+
 // ---- ConditionalBatchNorm2d ----
 
 ConditionalBatchNorm2dImpl::ConditionalBatchNorm2dImpl(int64_t channels_, int64_t num_classes_,

@@ -1,8 +1,11 @@
 // Building blocks shared by the model architectures: spectral normalisation, spectrally
-// normalised convolution and linear layers, class-conditional batch norm and sub-pixel upsampling.
+// normalised convolution and linear layers, weight-normalised convolutions, class-conditional
+// batch norm and sub-pixel upsampling.
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -71,6 +74,56 @@ class SNLinearImpl : public torch::nn::Cloneable<SNLinearImpl> {
   torch::Tensor weight_orig, bias, u;
 };
 TORCH_MODULE(SNLinear);
+
+// Weight normalisation (Salimans & Kingma 2016): weight = g * v / ||v||, the norm taken over
+// every dimension but dim 0, as torch.nn.utils.weight_norm's default (dim=0): per output
+// channel of a Conv1d/Conv2d weight [out, in, ...], per input channel of a ConvTranspose1d
+// weight [in, out, k]. v [d0, ...], g [d0, 1, ...] (g's other dims 1) -> [d0, ...].
+torch::Tensor weight_normalize(const torch::Tensor& v, const torch::Tensor& g);
+
+// A convolution's settings, shared by the weight- and spectrally-normalised 1-D and 2-D layers.
+// Kernel, stride, padding and dilation are per spatial dimension (one value for 1-D, two for
+// 2-D, e.g. kernel {5, 1} for HiFi-GAN's period discriminator).
+struct NormConvOptions {
+  NormConvOptions(int64_t in, int64_t out, std::vector<int64_t> kernel)
+      : in_(in), out_(out), kernel_(std::move(kernel)) {}
+  TORCH_ARG(int64_t, in);
+  TORCH_ARG(int64_t, out);
+  TORCH_ARG(std::vector<int64_t>, kernel);
+  TORCH_ARG(std::vector<int64_t>, stride) = {};    // empty = 1 in every dimension
+  TORCH_ARG(std::vector<int64_t>, padding) = {};   // empty = 0
+  TORCH_ARG(std::vector<int64_t>, dilation) = {};  // empty = 1
+  TORCH_ARG(int64_t, groups) = 1;
+  TORCH_ARG(bool, transposed) = false;  // ConvTranspose1d (1-D only, groups 1, dilation 1)
+  // The weight's normalisation: "weight" (parameters weight_g, weight_v as PyTorch's
+  // weight_norm names them) or "spectral" (weight_orig and buffer u, as SNConv2d).
+  TORCH_ARG(std::string, norm) = "weight";
+};
+
+// Conv1d, ConvTranspose1d or Conv2d (by the kernel's rank) with a weight- or spectrally-
+// normalised weight, initialised as PyTorch initialises the plain layer (weight_norm then
+// starts from g = ||v||, so the first forward is the plain layer's). ref: HiFi-GAN's layers
+// (Kong et al. 2020), which wrap every convolution in weight_norm (one scale discriminator in
+// spectral_norm).
+class NormConvImpl : public torch::nn::Cloneable<NormConvImpl> {
+ public:
+  explicit NormConvImpl(const NormConvOptions& options);
+  void reset() override;
+  void pretty_print(std::ostream& stream) const override;
+  // x [B, in, T] (1-D) or [B, in, H, W] (2-D) -> [B, out, T'] or [B, out, H', W']
+  torch::Tensor forward(const torch::Tensor& x);
+  // The weight forward convolves with (spectral: without updating u).
+  torch::Tensor normalized_weight();
+
+  NormConvOptions options;
+  torch::Tensor weight_g, weight_v;  // norm "weight"
+  torch::Tensor weight_orig, u;      // norm "spectral"
+  torch::Tensor bias;
+
+ private:
+  torch::Tensor convolve(const torch::Tensor& x, const torch::Tensor& weight) const;
+};
+TORCH_MODULE(NormConv);
 
 // Class-conditional batch norm: BatchNorm2d without affine parameters, then a per-class scale and
 // shift looked up from embeddings (scale initialised to 1, shift to 0). ref: de Vries et al. 2017

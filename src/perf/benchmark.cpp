@@ -14,6 +14,8 @@
 #include "dsp/vocoder.h"
 #include "train/gan_step.h"
 #include "train/normalisation.h"
+#include "vocoder/frame_vocoder.h"
+#include "vocoder/vocoder_checkpoint.h"
 
 namespace audiogan {
 namespace {
@@ -101,7 +103,15 @@ void BenchOptions::validate() const {
   at_least(generation_batch, 1, "--generation-batch");
   at_least(generation_iterations, 1, "--generation-iterations");
   at_least(generation_repeats, 1, "--generation-repeats");
+  at_least(vocoder_repeats, 1, "vocoder repeats");
   at_least(profile_steps, 1, "--profile-steps");
+  if (spectral_norm != "auto" && spectral_norm != "off") {
+    throw ConfigError("bench: --spectral-norm must be auto or off, found '" + spectral_norm + "'");
+  }
+  if (!(vocoder_seconds > 0 && vocoder_seconds <= 600)) {
+    throw ConfigError("bench: --vocoder-seconds must be in (0, 600], found " +
+                      std::to_string(vocoder_seconds));
+  }
   for (const auto& [value, flag] : {std::pair{n_mels, "--n-mels"}, std::pair{frames, "--frames"}}) {
     if (value < 16 || value % 16 != 0) {
       throw ConfigError(std::string("bench: ") + flag +
@@ -251,6 +261,45 @@ GenerationTiming time_generation(const ModelSpec& spec, int batch, int iteration
   return timing;
 }
 
+VocoderTiming time_vocoders(double audio_seconds, int iterations, int repeats) {
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(0);
+  FrontendConfig frontend;
+  const VocoderConfig config;
+  FrameVocoder learned = make_frame_vocoder(config, frontend);
+  learned->eval();
+  VocoderTiming timing;
+  timing.frames = std::max<int64_t>(
+      2, std::llround(audio_seconds * frontend.sample_rate / frontend.hop_length));
+  timing.audio_seconds =
+      static_cast<double>(timing.frames * frontend.hop_length) / frontend.sample_rate;
+  timing.iterations = iterations;
+  timing.learned_dim = learned->options().dim();
+  timing.learned_blocks = learned->options().blocks();
+  timing.learned_gmac_per_audio_second =
+      static_cast<double>(frame_vocoder_macs_per_frame(learned->options())) * frontend.sample_rate /
+      frontend.hop_length / 1e9;
+  // A log-mel in the range real ones have (log1p of mel power, 0 .. ~6).
+  const torch::Tensor log_mel = torch::rand({1, frontend.n_mels, timing.frames}) * 6.0;
+  dsp::GriffinLimOptions griffin_lim;
+  griffin_lim.iterations = iterations;
+  std::vector<double> gl_runs, learned_runs;
+  for (int i = 0; i <= repeats; ++i) {  // run 0 warms up allocations and FFT plans
+    auto start = Clock::now();
+    dsp::log_mel_to_audio(log_mel, frontend, griffin_lim);
+    const double gl = seconds_since(start);
+    start = Clock::now();
+    learned->forward(log_mel, frontend);
+    const double ours = seconds_since(start);
+    if (i == 0) continue;
+    gl_runs.push_back(gl);
+    learned_runs.push_back(ours);
+  }
+  timing.griffin_lim_seconds = median(gl_runs);
+  timing.learned_seconds = median(learned_runs);
+  return timing;
+}
+
 BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& progress) {
   options.validate();
   auto say = [&](const std::string& line) {
@@ -263,9 +312,12 @@ BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& prog
     spec.num_classes = options.num_classes;
     spec.n_mels = options.n_mels;
     spec.frames = batch_frames;
-    TrainConfig attention;
-    attention.attention = options.attention;
-    spec.attention = attention.attention_rows();
+    TrainConfig train;
+    train.arch = arch;
+    train.attention = options.attention;
+    train.spectral_norm = options.spectral_norm;
+    spec.attention = train.attention_rows();
+    spec.spectral_norm = train.resolved_spectral_norm();
     return spec;
   };
   const GanLoss loss = parse_gan_loss(options.loss);
@@ -278,7 +330,8 @@ BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& prog
     for (const auto& arch : options.archs) {
       for (const auto& amp : options.amps) {
         say("training step: " + arch + " " + amp + ", loss " + options.loss +
-            (options.attention.empty() ? "" : ", attention " + options.attention) + ", batch " +
+            (options.attention.empty() ? "" : ", attention " + options.attention) +
+            (options.spectral_norm == "off" ? ", no spectral norm" : "") + ", batch " +
             std::to_string(options.batch) + ", " + std::to_string(options.warmup) + " warm-up + " +
             std::to_string(options.steps) + " timed steps");
         report.steps.push_back(time_training_step(spec_for(arch, options.frames), options.batch,
@@ -328,6 +381,13 @@ BenchReport run_benchmark(const BenchOptions& options, const BenchProgress& prog
                                         options.scratch_dir);
     report.has_generation = true;
   }
+  if (options.vocoders) {
+    say("vocoders: Griffin-Lim and the learned vocoder on " +
+        std::to_string(options.vocoder_seconds) + " s of audio");
+    report.vocoders = time_vocoders(options.vocoder_seconds, options.generation_iterations,
+                                    options.vocoder_repeats);
+    report.has_vocoders = true;
+  }
   report.peak_rss_bytes = peak_rss_bytes();
   return report;
 }
@@ -348,6 +408,7 @@ nlohmann::json bench_report_json(const BenchReport& r) {
                           {"frames", s.spec.frames},
                           {"loss", to_string(s.loss)},
                           {"attention", s.spec.attention},
+                          {"spectral_norm", s.spec.spectral_norm},
                           {"seconds_per_step", s.seconds_per_step},
                           {"step_seconds", s.step_seconds},
                           {"samples_per_second", s.samples_per_second},
@@ -389,6 +450,17 @@ nlohmann::json bench_report_json(const BenchReport& r) {
                        {"batch_seconds", g.batch_seconds},
                        {"batch_per_clip_seconds", g.batch_per_clip_seconds},
                        {"speedup", g.speedup}};
+  }
+  if (r.has_vocoders) {
+    const auto& v = r.vocoders;
+    j["vocoders"] = {{"audio_seconds", v.audio_seconds},
+                     {"frames", v.frames},
+                     {"griffin_lim_iterations", v.iterations},
+                     {"griffin_lim_seconds", v.griffin_lim_seconds},
+                     {"learned_seconds", v.learned_seconds},
+                     {"learned_dim", v.learned_dim},
+                     {"learned_blocks", v.learned_blocks},
+                     {"learned_gmac_per_audio_second", v.learned_gmac_per_audio_second}};
   }
   return j;
 }

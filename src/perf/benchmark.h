@@ -1,7 +1,8 @@
 // Throughput measurements behind `audiogan bench`: real GAN training steps (gan_step with Adam on
 // random data of the training shape), a matmul peak taken in the same process to compare them
 // against, step time against batch size and spectrogram length, and end-to-end generation
-// (G forward + inverse mel + Griffin-Lim + WAV write). Measures only; the CLI prints.
+// (G forward + inverse mel + Griffin-Lim + WAV write), and Griffin-Lim against the learned
+// vocoder. Measures only; the CLI prints.
 #pragma once
 
 #include <cstdint>
@@ -69,21 +70,37 @@ struct GenerationTiming {
 GenerationTiming time_generation(const ModelSpec& spec, int batch, int iterations, int repeats,
                                  const std::string& scratch_dir);
 
+// Log-mel -> audio at the default front end for a log-mel of `audio_seconds`: Griffin-Lim with
+// `iterations` against the learned frame-rate vocoder at train-vocoder's default size (untrained:
+// its cost does not depend on its weights), each the median of `repeats` runs after a warm-up.
+struct VocoderTiming {
+  double audio_seconds = 0;  // frames * hop / sample_rate
+  int64_t frames = 0;
+  int iterations = 0;              // Griffin-Lim's
+  double griffin_lim_seconds = 0;  // log_mel_to_audio
+  double learned_seconds = 0;      // FrameVocoder forward + iSTFT, without autograd
+  int64_t learned_dim = 0;         // the learned vocoder's size
+  int64_t learned_blocks = 0;
+  double learned_gmac_per_audio_second = 0;  // frame_vocoder_macs_per_frame x frames per second
+};
+VocoderTiming time_vocoders(double audio_seconds, int iterations, int repeats);
+
 // Everything `audiogan bench` measures in one run.
 struct BenchOptions {
   std::vector<std::string> archs{"seed", "default"};  // each of {seed, default}
   std::vector<std::string> amps{"off", "bf16"};       // each of {off, bf16}
   std::string loss = "bce";                           // {bce, hinge, wgan-gp}
-  std::string attention;  // stage heights with self-attention, as train's --attention
-  int width = 0;          // 0 = each arch's default width
-  int batch = 32;         // [1, inf)
-  int n_mels = 128;       // divisible by 16
-  int frames = 512;       // divisible by 16
-  int num_classes = 10;   // [1, inf)
-  int steps = 3;          // timed steps, [1, inf)
-  int warmup = 1;         // untimed steps first, [0, inf)
-  int peak_n = 2048;      // matmul size for the peak, [64, inf)
-  bool sweep = false;     // step time vs batch and vs frames
+  std::string attention;               // stage heights with self-attention, as train's --attention
+  std::string spectral_norm = "auto";  // {auto, off}: the default D's, as train's --spectral-norm
+  int width = 0;                       // 0 = each arch's default width
+  int batch = 32;                      // [1, inf)
+  int n_mels = 128;                    // divisible by 16
+  int frames = 512;                    // divisible by 16
+  int num_classes = 10;                // [1, inf)
+  int steps = 3;                       // timed steps, [1, inf)
+  int warmup = 1;                      // untimed steps first, [0, inf)
+  int peak_n = 2048;                   // matmul size for the peak, [64, inf)
+  bool sweep = false;                  // step time vs batch and vs frames
   std::vector<int> sweep_batches{8, 16, 32, 64};
   std::vector<int> sweep_frames{256, 512, 1024};
   int sweep_steps = 1;      // timed steps per sweep point
@@ -92,7 +109,10 @@ struct BenchOptions {
   int generation_batch = 32;
   int generation_iterations = 32;
   int generation_repeats = 3;
-  bool profile = false;  // also profile each arch x amp step by operator
+  bool vocoders = false;         // time Griffin-Lim against the learned vocoder
+  double vocoder_seconds = 1.0;  // audio length of that log-mel, (0, 600]
+  int vocoder_repeats = 20;      // timed runs of each (tens of ms each: the median needs many)
+  bool profile = false;          // also profile each arch x amp step by operator
   int profile_steps = 1;
   std::string scratch_dir;  // for WAVs; empty = system temp dir
   // Throws ConfigError naming the flag that is out of range.
@@ -123,6 +143,8 @@ struct BenchReport {
   std::vector<ProfiledStep> profiles;  // with BenchOptions::profile
   bool has_generation = false;
   GenerationTiming generation;
+  bool has_vocoders = false;
+  VocoderTiming vocoders;
   int threads = 0;             // LibTorch intra-op threads during the run
   int64_t peak_rss_bytes = 0;  // getrusage ru_maxrss at the end of the run
 };

@@ -3,11 +3,16 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "serve/clip_cache.h"
+
+namespace audiogan {
+class Sampler;
+}
 
 namespace audiogan::serve {
 
@@ -30,6 +35,9 @@ class ClipSource {
 // Samplers loaded lazily per checkpoint path and reloaded when the file's modification time or
 // size changes (a new epoch written over last.pt); generation is serialised behind one mutex
 // because a model is the expensive shared resource and concurrent forward passes only contend.
-std::shared_ptr<ClipSource> make_sampler_source(const std::string& device = "cpu");
+// `prepare`, when given, runs on each Sampler as it is loaded (the CLI gives it the vocoder of
+// `serve --vocoder`); what it throws answers that request as an error.
+std::shared_ptr<ClipSource> make_sampler_source(const std::string& device = "cpu",
+                                                std::function<void(Sampler&)> prepare = {});
 
 }  // namespace audiogan::serve

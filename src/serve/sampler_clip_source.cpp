@@ -6,10 +6,10 @@
 #include "audio/pcm16.h"
 #include "core/error.h"
 #include "core/file_time.h"
+#include "infer/sampler.h"
 #include "render/spectrogram_plot.h"
 #include "serve/clip_source.h"
 #include "serve/wav_bytes.h"
-#include "infer/sampler.h"
 
 namespace audiogan::serve {
 namespace {
@@ -27,7 +27,8 @@ FileStamp stamp_of(const std::string& path) {
 
 class SamplerSource : public ClipSource {
  public:
-  explicit SamplerSource(std::string device) : device_(std::move(device)) {}
+  SamplerSource(std::string device, std::function<void(Sampler&)> prepare)
+      : device_(std::move(device)), prepare_(std::move(prepare)) {}
 
   std::vector<std::string> classes(const std::string& checkpoint_path) override {
     return sampler(checkpoint_path)->class_names();
@@ -83,7 +84,9 @@ class SamplerSource : public ClipSource {
       found->second.last_used = ++clock_;
       return found->second.sampler;
     }
-    auto sampler = std::make_shared<const Sampler>(Sampler::load(path, device_));
+    auto loaded = std::make_shared<Sampler>(Sampler::load(path, device_));
+    if (prepare_) prepare_(*loaded);
+    std::shared_ptr<const Sampler> sampler = loaded;
     loaded_[path] = {stamp, sampler, ++clock_};
     while (loaded_.size() > kMaxLoaded) {
       auto oldest = loaded_.begin();
@@ -95,6 +98,7 @@ class SamplerSource : public ClipSource {
   }
 
   std::string device_;
+  std::function<void(Sampler&)> prepare_;
   std::mutex load_mutex_;
   std::map<std::string, Loaded> loaded_;
   uint64_t clock_ = 0;
@@ -103,8 +107,9 @@ class SamplerSource : public ClipSource {
 
 }  // namespace
 
-std::shared_ptr<ClipSource> make_sampler_source(const std::string& device) {
-  return std::make_shared<SamplerSource>(device);
+std::shared_ptr<ClipSource> make_sampler_source(const std::string& device,
+                                                std::function<void(Sampler&)> prepare) {
+  return std::make_shared<SamplerSource>(device, std::move(prepare));
 }
 
 }  // namespace audiogan::serve

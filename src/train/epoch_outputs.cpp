@@ -3,7 +3,6 @@
 
 #include "audio/audio_file.h"
 #include "audio/pcm16.h"
-#include "dsp/vocoder.h"
 #include "render/line_plot.h"
 #include "render/spectrogram_plot.h"
 
@@ -13,7 +12,7 @@ std::vector<std::string> write_epoch_samples(const RunDir& run, int64_t epoch,
                                              const torch::Tensor& first_per_class,
                                              const std::vector<std::string>& class_names,
                                              const FrontendConfig& frontend, double vmax,
-                                             int griffin_lim_iterations, uint64_t seed) {
+                                             const dsp::MelVocoder& vocoder, uint64_t seed) {
   std::vector<std::string> written;
   auto mels = first_per_class.detach().to(torch::kCPU, torch::kFloat);  // [C, M, F]
   render::SpectrogramPlotOptions plot;
@@ -22,10 +21,7 @@ std::vector<std::string> write_epoch_samples(const RunDir& run, int64_t epoch,
   plot.title = "epoch " + std::to_string(epoch);
   render::plot_spectrogram_grid(mels, class_names, frontend, run.plot(epoch), plot);
   written.push_back(run.plot(epoch));
-  dsp::GriffinLimOptions gl;
-  gl.iterations = griffin_lim_iterations;
-  gl.seed = seed;
-  auto audio = dsp::log_mel_to_audio(mels, frontend, gl);  // [C, T]
+  const torch::Tensor audio = vocoder(mels, seed);  // [C, T]
   for (size_t c = 0; c < class_names.size(); ++c) {
     auto row = audio[static_cast<int64_t>(c)].contiguous();
     std::vector<float> samples(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());

@@ -1,8 +1,6 @@
 // Generator export (see export.h).
 #include "train/export.h"
 
-#include <torch/script.h>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/error.h"
@@ -11,10 +9,6 @@
 
 namespace audiogan {
 
-namespace {
-
-// A TorchScript module holding `module`'s parameters and buffers under the same names and
-// submodule tree, so torch::nn::Module::load (through InputArchive) reads it back as well.
 torch::jit::Module script_tree(const torch::nn::Module& module, const std::string& path,
                                const std::shared_ptr<torch::jit::CompilationUnit>& unit) {
   torch::jit::Module scripted("__torch__.audiogan." + path, unit, /*shouldMangle=*/true);
@@ -31,9 +25,8 @@ torch::jit::Module script_tree(const torch::nn::Module& module, const std::strin
   return scripted;
 }
 
-}  // namespace
-
-void export_generator(const std::string& checkpoint_path, const std::string& out_path) {
+void export_generator(const std::string& checkpoint_path, const std::string& out_path,
+                      const ExportExtension& extend) {
   CheckpointReader reader(checkpoint_path);
   const auto& meta = reader.meta();
   if (meta.spec.variable_length) {
@@ -67,7 +60,6 @@ void export_generator(const std::string& checkpoint_path, const std::string& out
   auto unit = std::make_shared<torch::jit::CompilationUnit>();
   torch::jit::Module exported("__torch__.audiogan.ExportedGenerator", unit, true);
   exported.register_module("generator", script_tree(*generator, "Generator", unit));
-  exported.register_attribute("metadata", c10::StringType::get(), metadata.dump(2));
   exported.register_attribute("class_names", c10::ListType::ofStrings(),
                               c10::List<std::string>(meta.class_names));
   exported.register_attribute("normalisation_low", c10::FloatType::get(), meta.normalisation.low);
@@ -78,6 +70,8 @@ void export_generator(const std::string& checkpoint_path, const std::string& out
       "    y = self.forward(z, labels)\n"
       "    return (y + 1.0) * 0.5 * (self.normalisation_high - self.normalisation_low) + "
       "self.normalisation_low\n");
+  if (extend) extend(exported, metadata);  // after log_mel, which its methods may call
+  exported.register_attribute("metadata", c10::StringType::get(), metadata.dump(2));
   exported.eval();
   std::ostringstream bytes;
   exported.save(bytes);

@@ -14,11 +14,14 @@
 // below, which rebuild audiogan's own module from the same weights.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <torch/script.h>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include "core/config.h"
 #include "model/gan_models.h"
@@ -35,8 +38,19 @@ struct ExportedGenerator {
   std::string loss;  // the training loss as configured (empty = the arch's default)
 };
 
+// Adds to an export before it is written (e.g. a vocoder: vocoder/vocoder_script.h): the module
+// and its metadata JSON, which is stored after the hook ran.
+using ExportExtension = std::function<void(torch::jit::Module& exported, nlohmann::json& metadata)>;
+
 // Reads a training checkpoint and writes the export atomically; throws IoError/DataError.
-void export_generator(const std::string& checkpoint_path, const std::string& out_path);
+void export_generator(const std::string& checkpoint_path, const std::string& out_path,
+                      const ExportExtension& extend = {});
+
+// A TorchScript module holding `module`'s parameters and buffers under the same names and
+// submodule tree (type names "__torch__.audiogan.<path>..."), so torch::nn::Module::load reads
+// it back as well.
+torch::jit::Module script_tree(const torch::nn::Module& module, const std::string& path,
+                               const std::shared_ptr<torch::jit::CompilationUnit>& unit);
 
 // Loads an export written by export_generator; throws DataError naming the path when the file
 // is not one.

@@ -257,17 +257,31 @@ void Session::open_data() {
                             dataset.not_audio.front().path);
   }
   status("spectrogram cache: checking " + std::to_string(dataset.files.size()) + " files");
-  if (config_.frontend.frames == 0) {
-    CacheBuildReport probe_report;
-    const bool variable = config_.train.lengths == "variable";
-    config_.frontend =
-        resolve_training_frames(dataset, config_.frontend, config_.train.arch, o_.cache_dir,
-                                config_.train.threads, o_.callbacks.on_cache_progress,
-                                &probe_report, variable ? kLongestFitQuantile : kFrameFitQuantile);
+  TrainConfig& t = config_.train;
+  const bool fitted = config_.frontend.frames == 0;
+  const std::string asked = t.lengths;
+  // What variable lengths support today (config validation refuses "variable" elsewhere).
+  const bool one_process = !o_.group || o_.group->size() == 1;
+  const bool variable_supported =
+      t.arch == "default" && t.balance == "none" && t.accumulate == 1 && one_process;
+  CacheBuildReport probe_report;
+  const TrainingLengths chosen = resolve_training_lengths(
+      dataset, config_.frontend, t.arch, t.lengths, variable_supported, o_.cache_dir, t.threads,
+      o_.callbacks.on_cache_progress, &probe_report);
+  config_.frontend = chosen.frontend;
+  t.lengths = chosen.lengths;  // recorded resolved in the run's config
+  if (asked == "auto" && chosen.longest_fit > 0) {
+    status("clip lengths: auto chose " + t.lengths + ": the longest clips (98th percentile) need " +
+           std::to_string(chosen.longest_fit) + " frames, the fixed fit " +
+           std::to_string(chosen.fixed_fit) + " (variable when within " +
+           std::to_string(static_cast<int>(kAutoVariableMaxRatio)) + "x)");
+  }
+  if (fitted) {
     status("frames: " + std::to_string(config_.frontend.frames) +
-           (config_.train.arch == "seed" ? " (the seed design's length)"
-            : variable ? " (the longest clip: 98th percentile of the clips' sound length)"
-                       : " (fitted: 55th percentile of the clips' sound length)"));
+           (t.arch == "seed"          ? " (the seed design's length)"
+            : t.lengths == "variable" ? " (the longest clip: 98th percentile of the clips' sound "
+                                        "length)"
+                                      : " (fitted: 55th percentile of the clips' sound length)"));
   }
   CacheBuildReport report;
   cache_ = std::make_unique<SpectrogramCache>(
@@ -453,8 +467,12 @@ nlohmann::json Session::end_epoch(int64_t epoch, const RunningMeans& m, Curve& c
     const int64_t k = std::max(1, o_.monitor_per_class);
     auto first =
         generated.index({torch::indexing::Slice(torch::indexing::None, torch::indexing::None, k)});
+    dsp::GriffinLimOptions gl;
+    gl.iterations = o_.griffin_lim_iterations;
+    const dsp::MelVocoder vocoder =
+        o_.vocoder ? o_.vocoder : dsp::griffin_lim_vocoder(config_.frontend, gl);
     write_epoch_samples(run_, epoch, first, cache_->class_names(), config_.frontend, norm_.high,
-                        o_.griffin_lim_iterations, config_.train.seed);
+                        vocoder, config_.train.seed);
   }
   default_cpu_generator().set_state(global_state);
   return line;

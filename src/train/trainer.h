@@ -14,6 +14,7 @@
 
 #include "core/config.h"
 #include "data/spectrogram_cache.h"
+#include "dsp/vocoder.h"
 
 namespace audiogan {
 
@@ -66,7 +67,9 @@ struct TrainerOptions {
   EvalHook evaluate;
   int monitor_per_class = 8;        // fixed latents per class for plots and the collapse monitor
   int griffin_lim_iterations = 32;  // for the per-epoch audio clips
-  bool epoch_outputs = true;        // plots, audio and loss.png every epoch
+  // The per-epoch audio's vocoder instead of Griffin-Lim (the CLI loads config.train.vocoder).
+  dsp::MelVocoder vocoder;
+  bool epoch_outputs = true;  // plots, audio and loss.png every epoch
   // Data-parallel training: this process's group (rank, world size; see dist/process_group.h),
   // owned by the caller. Null = one process. Rank 0 alone writes the run folder.
   dist::ProcessGroup* group = nullptr;

@@ -186,4 +186,10 @@ torch::Tensor vocode(const LoadedVocoder& vocoder, const torch::Tensor& log_mel)
   return batched ? audio : audio.squeeze(0);
 }
 
+dsp::MelVocoder as_mel_vocoder(const LoadedVocoder& vocoder) {
+  return [vocoder](const torch::Tensor& log_mel, uint64_t /*seed*/) {
+    return vocode(vocoder, log_mel.to(torch::kFloat32).clamp_min(0.0)).to(torch::kCPU);
+  };
+}
+
 }  // namespace audiogan

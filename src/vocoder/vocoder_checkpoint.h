@@ -16,6 +16,7 @@
 
 #include <torch/torch.h>
 
+#include "dsp/vocoder.h"
 #include "vocoder/frame_vocoder.h"
 #include "vocoder/vocoder_config.h"
 
@@ -80,5 +81,10 @@ LoadedVocoder load_vocoder_for(const std::string& dir_or_file, const FrontendCon
 // log1p mel [n_mels, F] or [B, n_mels, F] -> waveform [F * hop] or [B, F * hop], without
 // gradients (inference), on the model's device.
 torch::Tensor vocode(const LoadedVocoder& vocoder, const torch::Tensor& log_mel);
+
+// The vocoder as a dsp::MelVocoder (the seed is unused: it is deterministic). Negative log-mel
+// values, which generators can make and log1p of a power never is, are clipped to 0 first, as
+// Griffin-Lim's path does.
+dsp::MelVocoder as_mel_vocoder(const LoadedVocoder& vocoder);
 
 }  // namespace audiogan

@@ -12,9 +12,9 @@
 #include "../train/train_fixture.h"
 #include "audio/audio_file.h"
 #include "audio/pcm16.h"
+#include "infer/sampler.h"
 #include "run_cli.h"
 #include "serve/wav_bytes.h"
-#include "infer/sampler.h"
 #include "train/trainer.h"
 
 namespace audiogan {
@@ -25,23 +25,10 @@ using cli_testing::run_cli;
 using nlohmann::json;
 using train_testing::TinyRun;
 
-// A tiny --arch default run (its default truncation is not 0, so truncation is exercised too).
-std::string train_tiny(TinyRun& tiny) {
-  TrainerOptions options;
-  options.config = TinyRun::small_config("default");
-  options.config.train.max_steps = 2;
-  options.data_root = tiny.data();
-  options.cache_dir = tiny.cache();
-  options.run_dir = (tiny.root() / "runs" / "tiny").string();
-  options.monitor_per_class = 2;
-  options.griffin_lim_iterations = 2;
-  return train(options).checkpoint;
-}
-
 TEST(SeededClips, AClipDependsOnItsSeedAloneNotOnItsBatch) {
   TinyRun tiny;
   ASSERT_TRUE(tiny.make_dataset()) << tiny.missing_data_message();
-  const Sampler sampler = Sampler::load(train_tiny(tiny));
+  const Sampler sampler = Sampler::load(train_testing::train_tiny_run(tiny));
   const double t = sampler.default_truncation();
   ASSERT_GT(t, 0.0);
   const Sampler::Clips both = sampler.generate_clips(1, {11, 12}, t);
@@ -57,7 +44,7 @@ TEST(SeededClips, AClipDependsOnItsSeedAloneNotOnItsBatch) {
 TEST(SeededClips, GenerateAndTheServerGiveTheSameClipForTheSameSeed) {
   TinyRun tiny;
   ASSERT_TRUE(tiny.make_dataset()) << tiny.missing_data_message();
-  const std::string checkpoint = train_tiny(tiny);
+  const std::string checkpoint = train_testing::train_tiny_run(tiny);
   const Sampler sampler = Sampler::load(checkpoint);
   const int snare = sampler.class_index("snare");
   const Sampler::Clips expected =

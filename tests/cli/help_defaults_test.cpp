@@ -11,9 +11,9 @@
 #include "core/config.h"
 #include "dsp/vocoder.h"
 #include "eval/evaluator.h"
+#include "perf/benchmark.h"
 #include "run_cli.h"
 #include "serve/server.h"
-#include "perf/benchmark.h"
 #include "vocoder/vocoder_config.h"
 
 namespace audiogan {
@@ -149,11 +149,11 @@ std::vector<Command> commands() {
   add_fields(vocoder.expected, VocoderRunConfig{}.frontend.to_string());
   all.push_back(vocoder);
 
-  all.push_back({"export", {}, {}});  // --checkpoint and --out, both required
+  all.push_back({"export", {}, {"--vocoder"}});  // and --checkpoint, --out: both required
 
   all.push_back({"generate",
                  {{"--iters", shown(griffin_lim.iterations)}, {"--threads", shown(train.threads)}},
-                 {"--count", "--seed", "--steps", "--device"}});
+                 {"--count", "--seed", "--steps", "--device", "--vocoder"}});
 
   all.push_back({"evaluate",
                  {{"--count", shown(evaluation.count_per_class)},
@@ -162,7 +162,7 @@ std::vector<Command> commands() {
                   {"--reconstruction", shown(evaluation.reconstruction_per_class)},
                   {"--ndb-bins", shown(evaluation.ndb_k)},
                   {"--threads", shown(train.threads)}},
-                 {"--split"}});
+                 {"--split", "--vocoder"}});
 
   all.push_back({"serve",
                  {{"--host", serve.host},
@@ -172,7 +172,7 @@ std::vector<Command> commands() {
                   {"--cache-mb", shown(serve.cache.max_bytes >> 20)},
                   {"--max-pending", shown(serve.max_pending)},
                   {"--threads", shown(train.threads)}},
-                 {"--device"}});
+                 {"--device", "--vocoder"}});
 
   all.push_back({"bench",
                  {{"--width", shown(bench.width)},
@@ -187,7 +187,9 @@ std::vector<Command> commands() {
                   {"--profile-steps", shown(bench.profile_steps)},
                   {"--generation-batch", shown(bench.generation_batch)},
                   {"--generation-iterations", shown(bench.generation_iterations)},
+                  {"--vocoder-seconds", shown(bench.vocoder_seconds)},
                   {"--loss", bench.loss},
+                  {"--spectral-norm", bench.spectral_norm},
                   {"--threads", shown(train.threads)}},
                  {"--arch", "--amp"}});
   return all;

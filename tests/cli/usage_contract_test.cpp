@@ -117,7 +117,7 @@ TEST(UsageContract, ResumeRefusesEveryFlagItCannotHonourByName) {
   // The resumable flags get past the check, to the missing checkpoint (a runtime failure).
   for (const std::string args :
        {"--epochs 9", "--max-steps 10", "--time-budget 60", "--threads 1", "--checkpoint-every 5",
-        "--keep 2", "--eval-every 1", "--data x --cache y"}) {
+        "--keep 2", "--eval-every 1", "--data x --cache y", "--vocoder griffin-lim"}) {
     const auto result = run_cli("train --resume " + quoted(dir / "run") + " " + args);
     EXPECT_EQ(result.exit_code, kFailure) << args << "\n" << result.output;
     EXPECT_NE(result.output.find("no checkpoint"), std::string::npos) << args << result.output;

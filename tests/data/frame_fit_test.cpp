@@ -29,6 +29,15 @@ TEST(FrameFit, IgnoresAFewLongTailsAndClampsToTheProbeLength) {
   EXPECT_EQ(fit_frames(lengths({1, 2, 3})), 32);
 }
 
+// --lengths auto: variable while the longest clips need at most twice the fixed fit's frames
+// (digits: 64 against 48), fixed beyond (the example drums: 512 against 96).
+TEST(FrameFit, AutoLengthsAreVariableWithinTwiceTheFixedFit) {
+  EXPECT_EQ(auto_lengths(48, 64), "variable");
+  EXPECT_EQ(auto_lengths(48, 96), "variable");
+  EXPECT_EQ(auto_lengths(48, 112), "fixed");
+  EXPECT_EQ(auto_lengths(96, 512), "fixed");
+}
+
 TEST(FrameFit, EmptyDataIsADataError) {
   EXPECT_THROW(fit_frames(torch::empty({0}, torch::kLong)), DataError);
 }
@@ -40,6 +49,27 @@ TEST(FrameFit, SeedArchKeepsTheSeedLengthAndExplicitFramesAreKept) {
   EXPECT_EQ(resolve_training_frames(nothing, frontend, "seed", "", 1, {}, nullptr).frames, 512);
   frontend.frames = 48;
   EXPECT_EQ(resolve_training_frames(nothing, frontend, "default", "", 1, {}, nullptr).frames, 48);
+}
+
+// Without reading audio: an explicit length stays (auto is then fixed, variable stays variable),
+// and the seed design is fixed at its 512 frames.
+TEST(FrameFit, TrainingLengthsKeepAnExplicitLengthAndTheSeedDesign) {
+  Dataset nothing;  // never scanned
+  FrontendConfig frontend;
+  frontend.frames = 48;
+  TrainingLengths chosen =
+      resolve_training_lengths(nothing, frontend, "default", "auto", true, "", 1, {}, nullptr);
+  EXPECT_EQ(chosen.frontend.frames, 48);
+  EXPECT_EQ(chosen.lengths, "fixed");
+  EXPECT_EQ(chosen.longest_fit, 0);
+  chosen =
+      resolve_training_lengths(nothing, frontend, "default", "variable", true, "", 1, {}, nullptr);
+  EXPECT_EQ(chosen.lengths, "variable");
+  EXPECT_EQ(chosen.frontend.frames, 48);
+  frontend.frames = 0;
+  chosen = resolve_training_lengths(nothing, frontend, "seed", "auto", true, "", 1, {}, nullptr);
+  EXPECT_EQ(chosen.frontend.frames, kFrameFitProbeFrames);
+  EXPECT_EQ(chosen.lengths, "fixed");
 }
 
 }  // namespace

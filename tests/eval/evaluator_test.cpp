@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -188,6 +189,9 @@ TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport
   EXPECT_EQ(report.ndb.k, 3);
   EXPECT_EQ(report.reconstruction_clips, 3);
   EXPECT_LT(report.reconstruction_sc_db, 0.0);
+  EXPECT_GT(report.reconstruction_lsd_db, 0.0);
+  EXPECT_TRUE(std::isfinite(report.reconstruction_lsd_db));
+  EXPECT_EQ(report.vocoder, "griffin-lim");
   // Every real test clip (3 per class here, under the count of 8) through the vocoder: still
   // recognised well above chance, and farther from the real test set than nothing (FD > 0).
   EXPECT_EQ(report.vocoded_real_clips, 9);
@@ -219,6 +223,9 @@ TEST_F(EvaluatorTest, ReplayedRealSpectrogramsScoreLikeRealDataAndWriteTheReport
   EXPECT_DOUBLE_EQ(json["direct"]["fd"].get<double>(), report.direct_fd);
   EXPECT_DOUBLE_EQ(json["direct"]["accuracy"].get<double>(), report.direct_accuracy);
   EXPECT_EQ(json["truncation"], 0.5);
+  EXPECT_EQ(json["vocoder"], "griffin-lim");
+  EXPECT_DOUBLE_EQ(json["reconstruction"]["log_spectral_distance_db"].get<double>(),
+                   report.reconstruction_lsd_db);
   std::ifstream markdown(files.markdown);
   const std::string text((std::istreambuf_iterator<char>(markdown)),
                          std::istreambuf_iterator<char>());
@@ -247,6 +254,35 @@ TEST_F(EvaluatorTest, FiguresWithoutTheVocoderDoNotDependOnIt) {
   EXPECT_DOUBLE_EQ(broken.direct_fd, good.direct_fd);
   EXPECT_DOUBLE_EQ(broken.direct_is.mean, good.direct_is.mean);
   EXPECT_GE(broken.direct_accuracy, 0.5);
+}
+
+// EvaluationOptions::vocoder replaces Griffin-Lim everywhere the evaluator makes audio itself
+// (generated clips of a source without to_audio, the re-synthesis check, the real clips through
+// the vocoder), and the report names it. A vocoder of silence shows each path used it.
+TEST_F(EvaluatorTest, AnotherVocoderReplacesGriffinLimAndTheReportNamesIt) {
+  EvaluationOptions options = small_evaluation();
+  auto calls = std::make_shared<int>(0);
+  const int64_t hop = reference_->frontend.hop_length;
+  options.vocoder = [calls, hop](const torch::Tensor& log_mels, uint64_t /*seed*/) {
+    ++*calls;
+    return torch::zeros({log_mels.size(0), log_mels.size(2) * hop});  // [B, F * hop]
+  };
+  options.vocoder_name = "runs/silence";
+  const EvaluationReport silent = evaluate(replay_source(*reference_, false), *reference_, options);
+  const EvaluationReport griffin_lim =
+      evaluate(replay_source(*reference_, false), *reference_, small_evaluation());
+  EXPECT_EQ(silent.vocoder, "runs/silence");
+  EXPECT_GT(*calls, 0);
+  ASSERT_EQ(silent.reconstruction_clips, 3);
+  EXPECT_NEAR(silent.reconstruction_sc_db, 0.0, 1e-9);  // || X - 0 || / || X || = 1
+  EXPECT_GT(silent.reconstruction_lsd_db, griffin_lim.reconstruction_lsd_db + 10.0);
+  EXPECT_LT(silent.is_generated.mean, 1.01);  // every clip the same silence
+  EXPECT_LT(silent.vocoded_real_is.mean, 1.01);
+  EXPECT_GT(silent.vocoded_real_fd, 2.0 * griffin_lim.vocoded_real_fd);
+  EXPECT_DOUBLE_EQ(silent.direct_fd, griffin_lim.direct_fd);  // no vocoder on that path
+  const std::string markdown = report_markdown(silent);
+  EXPECT_NE(markdown.find("vocoded (runs/silence)"), std::string::npos);
+  EXPECT_NE(markdown.find("log-spectral distance"), std::string::npos);
 }
 
 TEST_F(EvaluatorTest, ACollapsedGeneratorIsFlagged) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "vocoder/vocoder_config.h"
 
 namespace audiogan {
 namespace {
@@ -80,6 +81,32 @@ TEST(Benchmark, RunBenchmarkReportsEveryCombinationSweepAndGeneration) {
   EXPECT_GE(progress_lines, 1 + 2 + 6 + 1);
 }
 
+// --spectral-norm off times the default D without it, as train's flag trains it; the seed D
+// never has it.
+TEST(Benchmark, SpectralNormOffTimesThePlainDefaultD) {
+  BenchOptions o;
+  o.archs = {"default", "seed"};
+  o.amps = {"off"};
+  o.width = 4;
+  o.batch = 2;
+  o.n_mels = 32;
+  o.frames = 32;
+  o.num_classes = 3;
+  o.steps = 1;
+  o.warmup = 0;
+  o.peak_n = 64;
+  for (const std::string setting : {"auto", "off"}) {
+    o.spectral_norm = setting;
+    const BenchReport r = run_benchmark(o);
+    ASSERT_EQ(r.steps.size(), 2u);
+    EXPECT_EQ(r.steps[0].spec.spectral_norm, setting == "auto");
+    EXPECT_FALSE(r.steps[1].spec.spectral_norm);
+    EXPECT_EQ(bench_report_json(r)["steps"][0]["spectral_norm"], setting == "auto");
+  }
+  o.spectral_norm = "on";
+  EXPECT_THROW(o.validate(), ConfigError);
+}
+
 TEST(Benchmark, RejectsBadOptionsNamingTheFlag) {
   BenchOptions o;
   o.frames = 100;
@@ -136,6 +163,30 @@ TEST(Benchmark, ReportJsonHoldsEveryFigureUnderItsKey) {
   report.has_generation = true;
   report.generation.speedup = 6.5;
   EXPECT_DOUBLE_EQ(bench_report_json(report)["generation"]["speedup"].get<double>(), 6.5);
+
+  EXPECT_FALSE(bench_report_json(report).contains("vocoders"));
+  report.has_vocoders = true;
+  report.vocoders.learned_seconds = 0.02;
+  EXPECT_DOUBLE_EQ(bench_report_json(report)["vocoders"]["learned_seconds"].get<double>(), 0.02);
+}
+
+// Both vocoders time a log-mel of the asked length (a whole number of frames at the default
+// front end), and the learned one's arithmetic is train-vocoder's default model's.
+TEST(Benchmark, VocoderTimingCoversBothVocodersAtTheAskedLength) {
+  const VocoderTiming v = time_vocoders(0.5, 2, 1);
+  const FrontendConfig fe;
+  EXPECT_EQ(v.frames, std::llround(0.5 * fe.sample_rate / fe.hop_length));
+  EXPECT_NEAR(v.audio_seconds, 0.5, 0.5 * fe.hop_length / fe.sample_rate);
+  EXPECT_EQ(v.iterations, 2);
+  EXPECT_GT(v.griffin_lim_seconds, 0.0);
+  EXPECT_GT(v.learned_seconds, 0.0);
+  EXPECT_EQ(v.learned_dim, VocoderConfig{}.dim);
+  EXPECT_EQ(v.learned_blocks, VocoderConfig{}.blocks);
+  // 3.7 MMAC per frame at 86 frames per second (docs/vocoder.md).
+  EXPECT_NEAR(v.learned_gmac_per_audio_second, 0.32, 0.02);
+  BenchOptions o;
+  o.vocoder_seconds = 0;
+  EXPECT_THROW(o.validate(), ConfigError);
 }
 
 }  // namespace

@@ -18,15 +18,7 @@ using train_testing::TinyRun;
 TEST(ServeApiRealCheckpoint, GeneratesPlayableClipsOfTheRequestedClassFromATrainedRun) {
   TinyRun tiny;
   ASSERT_TRUE(tiny.make_dataset()) << TinyRun::missing_data_message();
-  TrainerOptions options;
-  options.config = TinyRun::small_config("default");
-  options.config.train.max_steps = 2;
-  options.data_root = tiny.data();
-  options.cache_dir = tiny.cache();
-  options.run_dir = (tiny.root() / "runs" / "tiny").string();
-  options.monitor_per_class = 2;
-  options.griffin_lim_iterations = 2;
-  train(options);
+  train_testing::train_tiny_run(tiny);
 
   RunningServer server(tiny.root() / "runs", make_sampler_source("cpu"));
   auto client = server.client();

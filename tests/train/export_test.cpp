@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "audio/npy_file.h"
+#include "export_fixture.h"
 #include "model/gan_models.h"
 #include "train/checkpoint.h"
 #include "train/export.h"
@@ -15,51 +16,8 @@
 namespace audiogan {
 namespace {
 
-// "seed", "default", or either with "+attention": self-attention at two stages (16 and 4 rows).
-ModelSpec small_spec(const std::string& name) {
-  ModelSpec spec;
-  const auto plus = name.find('+');
-  spec.arch = name.substr(0, plus);
-  if (plus != std::string::npos) spec.attention = {16, 4};
-  spec.num_classes = 3;
-  spec.latent = 8;
-  spec.width = 2;
-  spec.n_mels = 32;
-  spec.frames = 48;
-  return spec;
-}
-
-// A generator with random weights and BatchNorm statistics (so eval mode is really checked),
-// saved as a checkpoint; returns the generator in eval mode.
-std::shared_ptr<GeneratorBase> write_checkpoint(const std::string& path, const ModelSpec& spec) {
-  torch::manual_seed(3);
-  auto generator = make_generator(spec);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& p : generator->parameters()) p.add_(torch::randn_like(p) * 0.1);
-    for (const auto& item : generator->named_buffers()) {
-      if (item.key().find("running_mean") != std::string::npos) {
-        item.value().copy_(torch::randn_like(item.value()) * 0.2);
-      } else if (item.key().find("running_var") != std::string::npos) {
-        item.value().copy_(torch::rand_like(item.value()) + 0.5);
-      }
-    }
-  }
-  generator->eval();
-  CheckpointMeta meta;
-  Config config;
-  config.frontend.frames = spec.frames;
-  config.frontend.n_mels = spec.n_mels;
-  meta.config_toml = config.to_toml();
-  meta.class_names = {"clap", "kick", "snare"};
-  meta.frontend = config.frontend.to_string();
-  meta.normalisation = {0.25, 6.5};
-  meta.spec = spec;
-  CheckpointWriter writer;
-  writer.add_module("generator", *generator);
-  writer.commit({path}, meta);
-  return generator;
-}
+using export_testing::small_spec;
+using export_testing::write_checkpoint;
 
 class ExportTest : public ::testing::TestWithParam<std::string> {};
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "train/trainer.h"
 
 namespace audiogan::train_testing {
 
@@ -102,5 +103,19 @@ class TinyRun {
  private:
   fs::path root_;
 };
+
+// A 2-step --arch default run of `tiny`'s dataset (make_dataset first) in ROOT/runs/tiny, what
+// the serve and CLI tests sample from; returns its checkpoint.
+inline std::string train_tiny_run(TinyRun& tiny) {
+  TrainerOptions options;
+  options.config = TinyRun::small_config("default");
+  options.config.train.max_steps = 2;
+  options.data_root = tiny.data();
+  options.cache_dir = tiny.cache();
+  options.run_dir = (tiny.root() / "runs" / "tiny").string();
+  options.monitor_per_class = 2;
+  options.griffin_lim_iterations = 2;
+  return train(options).checkpoint;
+}
 
 }  // namespace audiogan::train_testing

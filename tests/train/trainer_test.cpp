@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "data/dataset.h"
+#include "data/frame_fit.h"
 #include "infer/sampler.h"
 #include "model/gan_models.h"
 #include "train/checkpoint.h"
@@ -549,6 +551,43 @@ TEST(Trainer, VariableLengthRunRecordsEachClassesLengths) {
   for (const auto& line : statuses) told = told || line.rfind("clip lengths: variable", 0) == 0;
   EXPECT_TRUE(told) << "the run says it trains on variable lengths, with its buckets";
   EXPECT_EQ(Config::from_toml_file(RunDir{t.run()}.config()).train.lengths, "variable");
+}
+
+// --lengths auto chooses from the same two fits of the probe cache that the run reports, trains
+// what it chose and records it; with --frames N, or where variable lengths are not supported,
+// it is fixed.
+TEST(Trainer, AutoLengthsChooseByTheDataAndRecordTheChoice) {
+  TinyRun t;
+  REQUIRE_DRUMS(t);
+  Config config = variable_length_config();
+  config.train.lengths = "auto";
+  auto o = options_for(t, config, t.run());
+  o.epoch_outputs = false;
+  std::vector<std::string> statuses;
+  o.callbacks.on_status = [&](const std::string& line) { statuses.push_back(line); };
+  train(o);
+  FrontendConfig probe = config.frontend;
+  probe.frames = kFrameFitProbeFrames;
+  const SpectrogramCache cache =
+      SpectrogramCache::build(scan_dataset(t.data(), "train"), probe, t.cache(), 1, {}, nullptr);
+  const std::string expected = auto_lengths(
+      fit_frames(cache.content_frames()), fit_frames(cache.content_frames(), kLongestFitQuantile));
+  const std::string recorded = Config::from_toml_file(RunDir{t.run()}.config()).train.lengths;
+  EXPECT_EQ(recorded, expected);
+  const CheckpointReader reader(RunDir{t.run()}.last_checkpoint());
+  EXPECT_EQ(reader.meta().spec.variable_length, expected == "variable");
+  bool told = false;
+  for (const auto& line : statuses)
+    told = told || line.rfind("clip lengths: auto chose " + expected, 0) == 0;
+  EXPECT_TRUE(told) << "the run says what auto chose and why";
+
+  config.frontend.frames = 32;  // an explicit length keeps the fixed mode
+  train(options_for(t, config, t.run("explicit")));
+  EXPECT_EQ(Config::from_toml_file(RunDir{t.run("explicit")}.config()).train.lengths, "fixed");
+  config.frontend.frames = 0;
+  config.train.balance = "classes";  // not supported by variable lengths: auto is fixed
+  train(options_for(t, config, t.run("balanced")));
+  EXPECT_EQ(Config::from_toml_file(RunDir{t.run("balanced")}.config()).train.lengths, "fixed");
 }
 
 TEST(Trainer, VariableLengthModelSamplesClipsAtTheirOwnLengths) {
