@@ -61,11 +61,11 @@ TrainingLengths resolve_training_lengths(const Dataset& dataset, const FrontendC
     chosen.longest_fit = fit(kLongestFitQuantile);
     chosen.lengths = auto_lengths(chosen.fixed_fit, chosen.longest_fit);
   }
+  // The fit of the chosen mode, measured already when auto measured both.
   const bool variable = chosen.lengths == "variable";
-  chosen.frontend.frames = variable && chosen.longest_fit > 0 ? chosen.longest_fit
-                           : !variable && chosen.fixed_fit > 0
-                               ? chosen.fixed_fit
-                               : fit(variable ? kLongestFitQuantile : kFrameFitQuantile);
+  const int measured = variable ? chosen.longest_fit : chosen.fixed_fit;
+  chosen.frontend.frames =
+      measured > 0 ? measured : fit(variable ? kLongestFitQuantile : kFrameFitQuantile);
   return chosen;
 }
 
