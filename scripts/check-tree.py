@@ -23,7 +23,7 @@ ALLOWED = {
     "train": {"core", "audio", "dsp", "data", "model", "render", "dist"},
     "infer": {"core", "dsp", "model", "train"},
     "eval": {"core", "audio", "dsp", "data", "model", "render", "infer", "train"},
-    "vocoder": {"core", "audio", "dsp", "data", "model", "train"},
+    "vocoder": {"core", "audio", "dsp", "data", "model", "render", "train"},
     "perf": {"core", "audio", "dsp", "model", "train", "vocoder"},
     "serve": {"core", "audio", "render", "infer"},
 }

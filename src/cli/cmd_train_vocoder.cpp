@@ -27,6 +27,7 @@ struct TrainVocoderFlags {
     bool resumable;
   };
   std::vector<Override> overrides;
+  CLI::Option* arch = nullptr;  // --arch, whose recipe's defaults the others start from
 };
 
 template <typename T>
@@ -52,10 +53,13 @@ std::string resumable_flags(const TrainVocoderFlags& f) {
 
 VocoderRunConfig resolve_config(const TrainVocoderFlags& f, const VocoderResumeInfo* resume) {
   VocoderRunConfig config;
+  const std::string arch = f.arch->count() > 0 ? f.staged.vocoder.arch : "";
   if (resume) {
     config = resume->config;
   } else if (!f.config_file.empty()) {
-    config = VocoderRunConfig::from_toml_file(f.config_file);
+    config = VocoderRunConfig::from_toml_file(f.config_file, arch);
+  } else {
+    config.vocoder = VocoderConfig::for_arch(arch.empty() ? "vocos" : arch);
   }
   for (const auto& o : f.overrides) {
     if (o.option->count() == 0) continue;
@@ -78,7 +82,10 @@ void print_step(const VocoderStepEvent& e, ProgressLine& line) {
                       static_cast<long long>(e.epoch), static_cast<long long>(e.epochs),
                       static_cast<long long>(e.step), static_cast<long long>(e.step_in_epoch),
                       static_cast<long long>(e.steps_per_epoch), e.loss, e.mel_l1, e.stft_sc,
-                      e.stft_log_magnitude, e.seconds),
+                      e.stft_log_magnitude, e.seconds) +
+                (e.discriminator > 0 ? formatted("  d %.3f  adv %.3f  fm %.3f", e.discriminator,
+                                                 e.adversarial, e.feature_matching)
+                                     : std::string()),
             e.step_in_epoch >= e.steps_per_epoch);
 }
 
@@ -89,6 +96,10 @@ void print_epoch(const VocoderEpochEvent& e, ProgressLine& line) {
               static_cast<long long>(e.epoch), static_cast<long long>(e.epochs),
               static_cast<long long>(m.value("step", 0LL)), m.value("loss", 0.0),
               m.value("mel_l1", 0.0), m.value("seconds", 0.0));
+  if (m.contains("discriminator_loss")) {
+    std::printf("  d %.3f adv %.3f fm %.3f", m.value("discriminator_loss", 0.0),
+                m.value("adversarial", 0.0), m.value("feature_matching", 0.0));
+  }
   if (m.contains("eval")) {
     const auto& v = m["eval"];
     const auto& g = m["griffin_lim"];
@@ -164,9 +175,13 @@ void add_train_vocoder_command(CLI::App& app) {
   auto f = std::make_shared<TrainVocoderFlags>();
   auto* cmd = app.add_subcommand(
       "train-vocoder",
-      "Train a learned vocoder (log-mel -> audio; a Vocos-style ConvNeXt at the frame rate with an "
-      "inverse-STFT head) on the training split's audio, with the same front end as the GAN's "
-      "cache, by multi-resolution STFT and mel L1 losses. Each epoch re-synthesises a few "
+      "Train a learned vocoder (log-mel -> audio) on the training split's audio, with the same "
+      "front end as the GAN's cache. --arch vocos (default, for the CPU): a Vocos-style ConvNeXt "
+      "at the frame rate with an inverse-STFT head, by multi-resolution STFT and mel L1 losses. "
+      "--arch hifigan: HiFi-GAN's generator (--hifigan v1|v2|v3) against its multi-period and "
+      "multi-scale discriminators, with the paper's recipe as defaults (lr 2e-4, lr decay 0.999 "
+      "per epoch, mel weight 45, least-squares and feature-matching losses); hop 256 only. "
+      "--adversarial on adds those discriminators to vocos too. Each epoch re-synthesises a few "
       "held-out clips and reports their spectral convergence and log-spectral distance beside "
       "Griffin-Lim's. Runs data-parallel under torchrun, as train does.\n"
       "Example: audiogan train-vocoder --data data/drums --out runs/drums-vocoder "
@@ -176,7 +191,15 @@ void add_train_vocoder_command(CLI::App& app) {
   cmd->add_flag("--resume", f->resume, "Continue from OUT/checkpoints/last.pt");
   cmd->add_option("--config", f->config_file,
                   "TOML with [frontend] and [vocoder] tables; flags override it");
-  vocoder_flag(cmd, f, "--dim", &VocoderConfig::dim, "Backbone channels, [8, 2048]");
+  vocoder_flag(cmd, f, "--arch", &VocoderConfig::arch,
+               "{vocos, hifigan}; the other flags' defaults are vocos's, hifigan's where noted");
+  f->arch = cmd->get_option("--arch");
+  vocoder_flag(cmd, f, "--hifigan", &VocoderConfig::hifigan,
+               "HiFi-GAN configuration {v1, v2, v3} (--arch hifigan)");
+  vocoder_flag(cmd, f, "--hifigan-channels", &VocoderConfig::hifigan_channels,
+               "HiFi-GAN's first upsampling channels (v1 512, v2 128, v3 256); 0 = the "
+               "configuration's");
+  vocoder_flag(cmd, f, "--dim", &VocoderConfig::dim, "Backbone channels, [8, 2048] (vocos)");
   vocoder_flag(cmd, f, "--blocks", &VocoderConfig::blocks, "ConvNeXt blocks, [1, 64]");
   vocoder_flag(cmd, f, "--intermediate", &VocoderConfig::intermediate,
                "Pointwise hidden width per block, [8, 8192]");
@@ -188,16 +211,34 @@ void add_train_vocoder_command(CLI::App& app) {
   vocoder_flag(cmd, f, "--epochs", &VocoderConfig::epochs, "Epochs, [1, inf)", true);
   vocoder_flag(cmd, f, "--max-steps", &VocoderConfig::max_steps,
                "Stop after this many steps in total; 0 = no limit", true);
-  vocoder_flag(cmd, f, "--lr", &VocoderConfig::lr, "AdamW learning rate, (0, 1)");
-  vocoder_flag(cmd, f, "--mel-weight", &VocoderConfig::mel_weight, "Weight of the mel L1 loss");
+  vocoder_flag(cmd, f, "--lr", &VocoderConfig::lr, "AdamW learning rate, (0, 1); hifigan 2e-4");
+  vocoder_flag(cmd, f, "--lr-decay", &VocoderConfig::lr_decay,
+               "Learning rates x this per epoch, (0, 1]; hifigan 0.999");
+  vocoder_flag(cmd, f, "--mel-weight", &VocoderConfig::mel_weight,
+               "Weight of the mel L1 loss; hifigan 45");
   vocoder_flag(cmd, f, "--stft-weight", &VocoderConfig::stft_weight,
-               "Weight of the multi-resolution STFT loss");
+               "Weight of the multi-resolution STFT loss; hifigan 0");
+  vocoder_flag(cmd, f, "--adversarial", &VocoderConfig::adversarial,
+               "HiFi-GAN's discriminators {auto, on, off}; auto = on for hifigan only; may be "
+               "turned on when resuming (the discriminators then start untrained)",
+               true);
+  vocoder_flag(cmd, f, "--adversarial-from", &VocoderConfig::adversarial_from,
+               "First step with the adversarial terms (a reconstruction-only phase before it)",
+               true);
+  vocoder_flag(cmd, f, "--adversarial-weight", &VocoderConfig::adversarial_weight,
+               "Weight of the least-squares adversarial loss");
+  vocoder_flag(cmd, f, "--feature-weight", &VocoderConfig::feature_weight,
+               "Weight of the feature-matching loss (itself 2 x the L1 sum, as HiFi-GAN's)");
   vocoder_flag(cmd, f, "--eval-clips", &VocoderConfig::eval_clips,
                "Held-out clips re-synthesised and measured every epoch, [0, 1000]");
   vocoder_flag(cmd, f, "--time-budget", &VocoderConfig::time_budget_s,
                "Stop (and checkpoint) after this many seconds of this process; 0 = none", true);
   vocoder_flag(cmd, f, "--seed", &VocoderConfig::seed, "Seed of the weights and the segments");
   vocoder_flag(cmd, f, "--device", &VocoderConfig::device, "{auto, cpu, cuda}", true);
+  vocoder_flag(cmd, f, "--amp", &VocoderConfig::amp,
+               "{off, bf16}: bf16 autocast of the vocoder network (iSTFT, losses and "
+               "discriminators stay float32)",
+               true);
   vocoder_flag(cmd, f, "--threads", &VocoderConfig::threads, "Intra-op threads; 0 = every core",
                true);
   add_data_parallel_flags<VocoderConfig>(*cmd,

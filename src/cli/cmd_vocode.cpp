@@ -10,7 +10,6 @@
 #include "core/error.h"
 #include "core/threads.h"
 #include "dsp/vocoder.h"
-#include "vocoder/vocoder_checkpoint.h"
 
 namespace audiogan::cli {
 namespace {
@@ -45,15 +44,13 @@ void run_vocode(VocodeOptions options) {
     throw DataError("vocode: " + options.input + ": the log-mel holds NaN or infinite values");
   }
   options.griffin_lim.random_init = !options.zero_init;
-  const bool griffin_lim = options.vocoder == "griffin-lim";
-  LoadedVocoder learned;
   // Loaded before the clock starts: the time printed is the synthesis alone. A vocoder trained
   // for another front end than the flags describe is an error naming both values.
-  if (!griffin_lim) learned = load_vocoder_for(options.vocoder, options.frontend);
+  const ChosenVocoder learned = choose_vocoder(options.vocoder, options.frontend);
   const auto start = std::chrono::steady_clock::now();
-  torch::Tensor audio = griffin_lim
-                            ? dsp::log_mel_to_audio(log_mel, options.frontend, options.griffin_lim)
-                            : vocode(learned, log_mel);
+  torch::Tensor audio = learned.function
+                            ? learned.function(log_mel, options.griffin_lim.seed)
+                            : dsp::log_mel_to_audio(log_mel, options.frontend, options.griffin_lim);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double sc = dsp::mel_spectral_convergence_db(log_mel, audio, options.frontend);
@@ -64,10 +61,10 @@ void run_vocode(VocodeOptions options) {
   std::cout << "wrote " << options.output << ": "
             << static_cast<double>(data.size()) / options.frontend.sample_rate << " s from log-mel "
             << shape_of(log_mel) << " in " << seconds << " s (";
-  if (griffin_lim) {
-    std::cout << options.griffin_lim.iterations << " Griffin-Lim iterations";
+  if (learned.function) {
+    std::cout << "vocoder " << learned.name;
   } else {
-    std::cout << "vocoder " << learned.path;
+    std::cout << options.griffin_lim.iterations << " Griffin-Lim iterations";
   }
   std::cout << "); spectral convergence in mel space " << sc << " dB\n";
 }
@@ -85,11 +82,7 @@ void add_vocode_command(CLI::App& app) {
       "Example: audiogan vocode kick.npy --out kick.wav --iters 64");
   command->add_option("input", options->input, "Log-mel .npy file")->required();
   command->add_option("--out", options->output, "Output WAV path")->required();
-  command
-      ->add_option("--vocoder", options->vocoder,
-                   "griffin-lim, or a folder (or checkpoint) written by `audiogan train-vocoder`; "
-                   "its front end must match the front-end flags")
-      ->capture_default_str();
+  add_vocoder_flag(*command, options->vocoder, /*run_default=*/false);
   command
       ->add_option("--iters", options->griffin_lim.iterations, "Griffin-Lim iterations, [1, inf)")
       ->capture_default_str()

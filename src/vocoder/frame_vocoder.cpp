@@ -2,13 +2,15 @@
 #include "vocoder/frame_vocoder.h"
 
 #include "dsp/stft.h"
+#include "vocoder/vocoder_config.h"
 
 namespace audiogan {
 namespace {
 
-// LayerNorm over channels of a [B, C, T] tensor.
+// LayerNorm over channels of a [B, C, T] tensor, in float32: LibTorch 1.13's CPU autocast
+// passes layer_norm a bf16 input with float32 weights, which its kernel rejects.
 torch::Tensor channel_norm(torch::nn::LayerNorm& norm, const torch::Tensor& x) {
-  return norm(x.transpose(1, 2)).transpose(1, 2);
+  return norm(x.to(torch::kFloat32).transpose(1, 2)).transpose(1, 2);
 }
 
 }  // namespace
@@ -113,10 +115,12 @@ torch::Tensor FrameVocoderImpl::synthesise(const torch::Tensor& log_magnitude,
                                            const FrontendConfig& frontend, double max_magnitude) {
   // Clip before exp's overflow matters; the clip is far above any magnitude of audio in
   // [-1, 1] at these FFT sizes' dynamic ranges except full-scale low tones (n_fft/2 * amplitude).
-  torch::Tensor magnitude = torch::exp(log_magnitude).clamp_max(max_magnitude);
+  // In float32 whatever the network ran in (complex bf16 does not exist).
+  torch::Tensor magnitude = torch::exp(log_magnitude.to(torch::kFloat32)).clamp_max(max_magnitude);
   // The phase is used only through cos/sin, so any real value is a valid angle (Vocos).
+  const torch::Tensor angle = phase.to(torch::kFloat32);
   torch::Tensor spectrum =
-      torch::complex(magnitude * torch::cos(phase), magnitude * torch::sin(phase));
+      torch::complex(magnitude * torch::cos(angle), magnitude * torch::sin(angle));
   const int64_t frames = log_magnitude.size(2);
   return dsp::istft(spectrum, frontend, frames * frontend.hop_length);  // [B, T * hop]
 }
@@ -127,6 +131,10 @@ torch::Tensor FrameVocoderImpl::forward(const torch::Tensor& log_mel,
               options_.n_fft(), ", asked to synthesise with n_fft ", frontend.n_fft);
   auto [log_magnitude, phase] = predict_spectrum(log_mel);
   return synthesise(log_magnitude, phase, frontend, options_.max_magnitude());
+}
+
+double FrameVocoderImpl::macs_per_frame() const {
+  return static_cast<double>(frame_vocoder_macs_per_frame(options_));
 }
 
 void FrameVocoderImpl::pretty_print(std::ostream& stream) const {
@@ -141,6 +149,14 @@ int64_t frame_vocoder_macs_per_frame(const FrameVocoderOptions& o) {
   const int64_t block = o.dim() * o.kernel() + 2 * o.dim() * o.intermediate();
   const int64_t head = o.dim() * (o.n_fft() + 2);
   return embed + o.blocks() * block + head;
+}
+
+FrameVocoder make_frame_vocoder(const VocoderConfig& config, const FrontendConfig& frontend) {
+  return FrameVocoder(FrameVocoderOptions(frontend.n_mels, frontend.n_fft)
+                          .dim(config.dim)
+                          .intermediate(config.intermediate)
+                          .blocks(config.blocks)
+                          .max_magnitude(config.max_magnitude));
 }
 
 }  // namespace audiogan

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "core/config.h"
+#include "vocoder/vocoder_model.h"
 
 namespace audiogan {
 
@@ -47,7 +48,7 @@ class ConvNeXtBlockImpl : public torch::nn::Module {
 };
 TORCH_MODULE(ConvNeXtBlock);
 
-class FrameVocoderImpl : public torch::nn::Module {
+class FrameVocoderImpl : public VocoderModelImpl {
  public:
   explicit FrameVocoderImpl(const FrameVocoderOptions& options);
   void reset();
@@ -55,7 +56,9 @@ class FrameVocoderImpl : public torch::nn::Module {
   // log1p mel [B, n_mels, T] (exactly what the cache stores and Griffin-Lim receives) ->
   // waveform [B, T * hop]. Output sample i is time i / sample_rate after the centre of frame 0,
   // as the front end's centred STFT places its frames.
-  torch::Tensor forward(const torch::Tensor& log_mel, const FrontendConfig& frontend);
+  torch::Tensor forward(const torch::Tensor& log_mel, const FrontendConfig& frontend) override;
+  std::string arch() const override { return "vocos"; }
+  double macs_per_frame() const override;
 
   // The backbone and the head's linear layer: [B, n_mels, T] -> log-magnitude and phase, each
   // [B, n_fft/2+1, T].
@@ -82,5 +85,10 @@ TORCH_MODULE(FrameVocoder);
 // Multiply-accumulates of one forward pass per frame (backbone and head; the iSTFT not
 // counted), for the cost arithmetic of docs/vocoder.md.
 int64_t frame_vocoder_macs_per_frame(const FrameVocoderOptions& options);
+
+// The frame-rate vocoder `config` describes (dim, blocks, intermediate, max_magnitude), for the
+// front end's n_mels and n_fft.
+struct VocoderConfig;
+FrameVocoder make_frame_vocoder(const VocoderConfig& config, const FrontendConfig& frontend);
 
 }  // namespace audiogan

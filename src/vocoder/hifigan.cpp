@@ -139,6 +139,30 @@ torch::Tensor HifiGanGeneratorImpl::forward(const torch::Tensor& log_mel) {
   return torch::tanh(post_->forward(leaky(x, 0.01))).squeeze(1);  // [B, T * hop]
 }
 
+HifiGanVocoderImpl::HifiGanVocoderImpl(const FrontendConfig& frontend, const HifiGanConfig& config)
+    : n_mels_(frontend.n_mels) {
+  if (config.hop() != frontend.hop_length) {
+    throw ConfigError(
+        "hifigan: the upsampling rates multiply to " + std::to_string(config.hop()) +
+        " samples per frame, but the front end's hop_length is " +
+        std::to_string(frontend.hop_length) +
+        "; HiFi-GAN's configurations serve hop 256 only: use --arch vocos for this front end");
+  }
+  generator_ = register_module("generator", HifiGanGenerator(frontend.n_mels, config));
+}
+
+torch::Tensor HifiGanVocoderImpl::forward(const torch::Tensor& log_mel,
+                                          const FrontendConfig& frontend) {
+  TORCH_CHECK(frontend.hop_length == config().hop() && log_mel.size(1) == n_mels_,
+              "HifiGanVocoder: built for ", n_mels_, " mels and hop ", config().hop(),
+              ", asked for ", log_mel.size(1), " mels and hop ", frontend.hop_length);
+  return generator_->forward(log_mel).to(torch::kFloat32);  // float32 under autocast too
+}
+
+double HifiGanVocoderImpl::macs_per_frame() const {
+  return hifigan_generator_macs_per_sample(n_mels_, config()) * static_cast<double>(config().hop());
+}
+
 // ---- Discriminators ----
 
 PeriodDiscriminatorImpl::PeriodDiscriminatorImpl(int64_t period) : period_(period) {
@@ -217,6 +241,22 @@ DiscriminatorOutputs MultiScaleDiscriminatorImpl::forward(const torch::Tensor& w
     auto [score, features] = discriminators_[i]->forward(x);
     out.scores.push_back(score);
     out.features.push_back(std::move(features));
+  }
+  return out;
+}
+
+HifiGanDiscriminatorImpl::HifiGanDiscriminatorImpl() {
+  period_ = register_module("period", MultiPeriodDiscriminator());
+  scale_ = register_module("scale", MultiScaleDiscriminator());
+}
+
+DiscriminatorOutputs HifiGanDiscriminatorImpl::forward(const torch::Tensor& waveform) {
+  const torch::Tensor x = waveform.unsqueeze(1);  // [B, 1, T]
+  DiscriminatorOutputs out = period_->forward(x);
+  DiscriminatorOutputs scales = scale_->forward(x);
+  for (size_t i = 0; i < scales.scores.size(); ++i) {
+    out.scores.push_back(scales.scores[i]);
+    out.features.push_back(std::move(scales.features[i]));
   }
   return out;
 }

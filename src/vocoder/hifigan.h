@@ -5,7 +5,8 @@
 // (jik876/hifi-gan, models.py and config_v1/v2/v3.json). Every convolution is weight-normalised
 // (model/layers.h NormConv), the first scale discriminator spectrally normalised, as there.
 //
-// The modules and losses only: train-vocoder does not train them yet (its --arch is vocos).
+// train-vocoder --arch hifigan trains HifiGanVocoder against HifiGanDiscriminator
+// (vocoder_trainer.h); --adversarial on adds the same discriminators to the vocos design.
 #pragma once
 
 #include <string>
@@ -14,6 +15,7 @@
 #include <torch/torch.h>
 
 #include "model/layers.h"
+#include "vocoder/vocoder_model.h"
 
 namespace audiogan {
 
@@ -62,6 +64,24 @@ class HifiGanGeneratorImpl : public torch::nn::Module {
   std::vector<std::vector<HifiGanResBlock>> stages_;  // per upsampling, one block per kernel
 };
 TORCH_MODULE(HifiGanGenerator);
+
+// The generator as a learned vocoder (vocoder_model.h): "hifigan" in checkpoints, its weights
+// under "generator.".
+class HifiGanVocoderImpl : public VocoderModelImpl {
+ public:
+  // Throws ConfigError when config's upsampling (its hop) is not the front end's hop.
+  HifiGanVocoderImpl(const FrontendConfig& frontend, const HifiGanConfig& config);
+  torch::Tensor forward(const torch::Tensor& log_mel, const FrontendConfig& frontend) override;
+  std::string arch() const override { return "hifigan"; }
+  double macs_per_frame() const override;
+  HifiGanGenerator& generator() { return generator_; }
+  const HifiGanConfig& config() const { return generator_->config(); }
+
+ private:
+  int64_t n_mels_;
+  HifiGanGenerator generator_{nullptr};
+};
+TORCH_MODULE(HifiGanVocoder);
 
 // What a discriminator says about a batch: one score tensor per sub-discriminator ([B, N],
 // flattened) and its feature maps after each layer (for feature matching).
@@ -122,6 +142,19 @@ class MultiScaleDiscriminatorImpl : public torch::nn::Module {
   std::vector<ScaleDiscriminator> discriminators_;
 };
 TORCH_MODULE(MultiScaleDiscriminator);
+
+// Both of HiFi-GAN's discriminators as one module (weights under "period." and "scale."): the
+// outputs of the multi-period one, then the multi-scale one's, in one list.
+class HifiGanDiscriminatorImpl : public torch::nn::Module {
+ public:
+  HifiGanDiscriminatorImpl();
+  DiscriminatorOutputs forward(const torch::Tensor& waveform);  // [B, T]
+
+ private:
+  MultiPeriodDiscriminator period_{nullptr};
+  MultiScaleDiscriminator scale_{nullptr};
+};
+TORCH_MODULE(HifiGanDiscriminator);
 
 // Least-squares GAN losses summed over sub-discriminators: D minimises mean((1 - real)^2) +
 // mean(fake^2); G minimises mean((1 - fake)^2).

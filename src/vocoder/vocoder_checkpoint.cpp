@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "core/error.h"
@@ -46,17 +47,9 @@ VocoderCheckpointMeta VocoderCheckpointMeta::from_json(const nlohmann::json& j,
   }
 }
 
-FrameVocoder make_frame_vocoder(const VocoderConfig& config, const FrontendConfig& frontend) {
-  return FrameVocoder(FrameVocoderOptions(frontend.n_mels, frontend.n_fft)
-                          .dim(config.dim)
-                          .intermediate(config.intermediate)
-                          .blocks(config.blocks)
-                          .max_magnitude(config.max_magnitude));
-}
-
-void save_vocoder_checkpoint(const std::vector<std::string>& paths, const FrameVocoder& model,
+void save_vocoder_checkpoint(const std::vector<std::string>& paths, const VocoderModel& model,
                              const torch::optim::Optimizer* optimizer,
-                             const VocoderCheckpointMeta& meta) {
+                             const VocoderCheckpointMeta& meta, const VocoderAdversary* adversary) {
   torch::serialize::OutputArchive archive;
   torch::serialize::OutputArchive model_archive;
   model->save(model_archive);
@@ -65,6 +58,13 @@ void save_vocoder_checkpoint(const std::vector<std::string>& paths, const FrameV
     torch::serialize::OutputArchive optimizer_archive;
     optimizer->save(optimizer_archive);
     archive.write("optimizer", optimizer_archive);
+  }
+  if (adversary) {
+    torch::serialize::OutputArchive discriminator_archive, optimizer_archive;
+    adversary->discriminator->save(discriminator_archive);
+    archive.write("discriminator", discriminator_archive);
+    adversary->optimizer->save(optimizer_archive);
+    archive.write("optimizer_d", optimizer_archive);
   }
   archive.write("metadata", c10::IValue(meta.to_json().dump()));
   std::ostringstream payload_stream;
@@ -91,7 +91,18 @@ struct VocoderCheckpointReader::State {
   torch::Device device = torch::kCPU;
   VocoderCheckpointMeta meta;
   torch::serialize::InputArchive archive;
-  bool has_optimizer = false;
+  bool has_optimizer = false, has_adversary = false;
+
+  void read(const std::string& key, const std::string& what,
+            const std::function<void(torch::serialize::InputArchive&)>& load) {
+    try {
+      torch::serialize::InputArchive sub;
+      archive.read(key, sub);
+      load(sub);
+    } catch (const c10::Error& error) {
+      throw DataError("vocoder: " + path + ": " + what + ": " + error.what_without_backtrace());
+    }
+  }
 };
 
 VocoderCheckpointReader::VocoderCheckpointReader(const std::string& dir_or_file,
@@ -112,6 +123,7 @@ VocoderCheckpointReader::VocoderCheckpointReader(const std::string& dir_or_file,
         VocoderCheckpointMeta::from_json(nlohmann::json::parse(metadata.toStringRef()), path);
     for (const auto& key : state_->archive.keys()) {
       state_->has_optimizer = state_->has_optimizer || key == "optimizer";
+      state_->has_adversary = state_->has_adversary || key == "discriminator";
     }
   } catch (const c10::Error& error) {
     throw DataError("vocoder: " + path + " cannot be read: " + error.what_without_backtrace());
@@ -130,21 +142,14 @@ const std::string& VocoderCheckpointReader::path() const {
   return state_->path;
 }
 
-void VocoderCheckpointReader::load_model_into(FrameVocoder& model) const {
-  try {
-    torch::serialize::InputArchive sub;
-    state_->archive.read("model", sub);
-    model->load(sub);
-  } catch (const c10::Error& error) {
-    throw DataError("vocoder: " + state_->path +
-                    ": the weights do not fit the model its config describes: " +
-                    error.what_without_backtrace());
-  }
+void VocoderCheckpointReader::load_model_into(VocoderModel& model) const {
+  state_->read("model", "the weights do not fit the model its config describes",
+               [&](torch::serialize::InputArchive& sub) { model->load(sub); });
 }
 
-FrameVocoder VocoderCheckpointReader::load_model() const {
+VocoderModel VocoderCheckpointReader::load_model() const {
   const auto& config = state_->meta.config;
-  FrameVocoder model = make_frame_vocoder(config.vocoder, config.frontend);
+  VocoderModel model = make_vocoder_model(config.vocoder, config.frontend);
   model->to(state_->device);
   load_model_into(model);
   model->eval();
@@ -155,14 +160,24 @@ void VocoderCheckpointReader::load_optimizer(torch::optim::Optimizer& optimizer)
   if (!state_->has_optimizer) {
     throw DataError("vocoder: " + state_->path + " holds no optimizer state to resume from");
   }
-  try {
-    torch::serialize::InputArchive sub;
-    state_->archive.read("optimizer", sub);
-    optimizer.load(sub);
-  } catch (const c10::Error& error) {
+  state_->read("optimizer", "the optimizer state cannot be restored",
+               [&](torch::serialize::InputArchive& sub) { optimizer.load(sub); });
+}
+
+bool VocoderCheckpointReader::has_adversary() const {
+  return state_->has_adversary;
+}
+
+void VocoderCheckpointReader::load_adversary(torch::nn::Module& discriminator,
+                                             torch::optim::Optimizer& optimizer) const {
+  if (!state_->has_adversary) {
     throw DataError("vocoder: " + state_->path +
-                    ": the optimizer state cannot be restored: " + error.what_without_backtrace());
+                    " holds no discriminator to resume the adversarial training from");
   }
+  state_->read("discriminator", "the discriminator's weights cannot be restored",
+               [&](torch::serialize::InputArchive& sub) { discriminator.load(sub); });
+  state_->read("optimizer_d", "the discriminator's optimizer state cannot be restored",
+               [&](torch::serialize::InputArchive& sub) { optimizer.load(sub); });
 }
 
 LoadedVocoder load_vocoder_for(const std::string& dir_or_file, const FrontendConfig& data_frontend,
@@ -180,9 +195,8 @@ torch::Tensor vocode(const LoadedVocoder& vocoder, const torch::Tensor& log_mel)
   torch::NoGradGuard no_grad;
   const bool batched = log_mel.dim() == 3;
   torch::Tensor input = batched ? log_mel : log_mel.unsqueeze(0);  // [B, n_mels, F]
-  FrameVocoder model = vocoder.model;  // a holder copy: forward is not const
-  const auto device = model->parameters().front().device();
-  torch::Tensor audio = model->forward(input.to(device), vocoder.frontend);  // [B, F*hop]
+  const auto device = vocoder.model->parameters().front().device();
+  torch::Tensor audio = vocoder.model->forward(input.to(device), vocoder.frontend);  // [B, F*hop]
   return batched ? audio : audio.squeeze(0);
 }
 

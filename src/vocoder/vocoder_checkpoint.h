@@ -19,6 +19,7 @@
 #include "dsp/vocoder.h"
 #include "vocoder/frame_vocoder.h"
 #include "vocoder/vocoder_config.h"
+#include "vocoder/vocoder_model.h"
 
 namespace audiogan {
 
@@ -34,13 +35,19 @@ struct VocoderCheckpointMeta {
   static VocoderCheckpointMeta from_json(const nlohmann::json& json, const std::string& origin);
 };
 
-// The model a config describes, for a front end's n_mels and n_fft.
-FrameVocoder make_frame_vocoder(const VocoderConfig& config, const FrontendConfig& frontend);
+// The discriminator side of an adversarially trained vocoder, saved beside the model under
+// "discriminator" and "optimizer_d".
+struct VocoderAdversary {
+  std::shared_ptr<torch::nn::Module> discriminator;
+  const torch::optim::Optimizer* optimizer = nullptr;
+};
 
-// Writes model (and optimizer, when given) with `meta` to every path, atomically. Throws IoError.
-void save_vocoder_checkpoint(const std::vector<std::string>& paths, const FrameVocoder& model,
+// Writes model (and optimizer, and the adversary, when given) with `meta` to every path,
+// atomically. Throws IoError.
+void save_vocoder_checkpoint(const std::vector<std::string>& paths, const VocoderModel& model,
                              const torch::optim::Optimizer* optimizer,
-                             const VocoderCheckpointMeta& meta);
+                             const VocoderCheckpointMeta& meta,
+                             const VocoderAdversary* adversary = nullptr);
 
 // VOC_DIR -> VOC_DIR/checkpoints/last.pt; a file path is returned as it is.
 std::string resolve_vocoder_path(const std::string& dir_or_file);
@@ -58,10 +65,14 @@ class VocoderCheckpointReader {
   const VocoderCheckpointMeta& meta() const;
   const std::string& path() const;
   // A model built from the checkpoint's config with its weights loaded, in eval mode.
-  FrameVocoder load_model() const;
-  void load_model_into(FrameVocoder& model) const;
+  VocoderModel load_model() const;
+  void load_model_into(VocoderModel& model) const;
   // Throws DataError when the checkpoint has no optimizer state.
   void load_optimizer(torch::optim::Optimizer& optimizer) const;
+  // Whether it holds a discriminator (an adversarially trained run's).
+  bool has_adversary() const;
+  // Throws DataError when the checkpoint has no discriminator (or its optimizer) state.
+  void load_adversary(torch::nn::Module& discriminator, torch::optim::Optimizer& optimizer) const;
 
  private:
   struct State;
@@ -71,7 +82,7 @@ class VocoderCheckpointReader {
 // A trained vocoder ready to use on log-mels of `data_frontend`: loads `dir_or_file` and
 // throws DataError naming both values of every front-end setting that differs.
 struct LoadedVocoder {
-  FrameVocoder model{nullptr};
+  VocoderModel model;
   FrontendConfig frontend;
   std::string path;
 };

@@ -21,6 +21,8 @@ void require(bool condition, const std::string& flag, const std::string& expecte
 template <typename Config, typename Visitor>
 void visit_vocoder(Config& c, Visitor&& visit) {
   visit("arch", c.arch);
+  visit("hifigan", c.hifigan);
+  visit("hifigan_channels", c.hifigan_channels);
   visit("dim", c.dim);
   visit("blocks", c.blocks);
   visit("intermediate", c.intermediate);
@@ -36,10 +38,16 @@ void visit_vocoder(Config& c, Visitor&& visit) {
   visit("weight_decay", c.weight_decay);
   visit("mel_weight", c.mel_weight);
   visit("stft_weight", c.stft_weight);
+  visit("adversarial", c.adversarial);
+  visit("adversarial_from", c.adversarial_from);
+  visit("adversarial_weight", c.adversarial_weight);
+  visit("feature_weight", c.feature_weight);
+  visit("lr_decay", c.lr_decay);
   visit("max_clip_seconds", c.max_clip_seconds);
   visit("eval_clips", c.eval_clips);
   visit("griffin_lim_iterations", c.griffin_lim_iterations);
   visit("device", c.device);
+  visit("amp", c.amp);
   visit("seed", c.seed);
   visit("threads", c.threads);
   visit("time_budget_s", c.time_budget_s);
@@ -50,8 +58,31 @@ void visit_vocoder(Config& c, Visitor&& visit) {
 
 }  // namespace
 
+VocoderConfig VocoderConfig::for_arch(const std::string& arch) {
+  VocoderConfig c;
+  require(arch == "vocos" || arch == "hifigan", "arch", "{vocos, hifigan}", arch);
+  c.arch = arch;
+  if (arch == "hifigan") {
+    c.lr = 2e-4;
+    c.lr_decay = 0.999;
+    c.mel_weight = 45;
+    c.stft_weight = 0;
+  }
+  return c;
+}
+
+bool VocoderConfig::adversarial_enabled() const {
+  return adversarial == "on" || (adversarial == "auto" && arch == "hifigan");
+}
+
 void VocoderConfig::validate() const {
-  require(arch == "vocos", "arch", "{vocos}", arch);
+  require(arch == "vocos" || arch == "hifigan", "arch", "{vocos, hifigan}", arch);
+  require(hifigan == "v1" || hifigan == "v2" || hifigan == "v3", "hifigan", "{v1, v2, v3}",
+          hifigan);
+  // Each of up to four upsamplings halves the channels.
+  require(hifigan_channels == 0 ||
+              (hifigan_channels >= 16 && hifigan_channels <= 4096 && hifigan_channels % 16 == 0),
+          "hifigan-channels", "0 or a multiple of 16 in [16, 4096]", str(hifigan_channels));
   require(dim >= 8 && dim <= 2048, "dim", "[8, 2048]", str(dim));
   require(blocks >= 1 && blocks <= 64, "blocks", "[1, 64]", str(blocks));
   require(intermediate >= 8 && intermediate <= 8192, "intermediate", "[8, 8192]",
@@ -72,6 +103,12 @@ void VocoderConfig::validate() const {
   require(stft_weight >= 0, "stft-weight", ">= 0", str(stft_weight));
   require(mel_weight + stft_weight > 0, "mel-weight", "a positive sum with --stft-weight",
           str(mel_weight));
+  require(adversarial == "auto" || adversarial == "on" || adversarial == "off", "adversarial",
+          "{auto, on, off}", adversarial);
+  require(adversarial_from >= 0, "adversarial-from", ">= 0", str(adversarial_from));
+  require(adversarial_weight >= 0, "adversarial-weight", ">= 0", str(adversarial_weight));
+  require(feature_weight >= 0, "feature-weight", ">= 0", str(feature_weight));
+  require(lr_decay > 0 && lr_decay <= 1, "lr-decay", "(0, 1]", str(lr_decay));
   require(max_clip_seconds > 0 && max_clip_seconds <= 600, "max-clip-seconds", "(0, 600] s",
           str(max_clip_seconds));
   require(eval_clips >= 0 && eval_clips <= 1000, "eval-clips", "[0, 1000]", str(eval_clips));
@@ -79,6 +116,7 @@ void VocoderConfig::validate() const {
           str(griffin_lim_iterations));
   require(device == "auto" || device == "cpu" || device == "cuda", "device", "{auto, cpu, cuda}",
           device);
+  require(amp == "off" || amp == "bf16", "amp", "{off, bf16}", amp);
   require(threads >= 0 && threads <= 1024, "threads", "[0, 1024]", str(threads));
   require(time_budget_s >= 0, "time-budget", ">= 0 s", str(time_budget_s));
   require(accumulate >= 1 && accumulate <= 1024, "accumulate", "[1, 1024]", str(accumulate));
@@ -102,10 +140,13 @@ std::string VocoderRunConfig::to_toml() const {
 }
 
 VocoderRunConfig VocoderRunConfig::from_toml_string(const std::string& text,
-                                                    const std::string& origin) {
+                                                    const std::string& origin,
+                                                    const std::string& arch) {
   const toml::table root = config_toml::parse(text, origin, kComponent);
   config_toml::check_tables(root, {"frontend", "vocoder"}, origin, kComponent);
   VocoderRunConfig config;
+  const std::string table_arch = root["vocoder"]["arch"].value_or(std::string("vocos"));
+  config.vocoder = VocoderConfig::for_arch(arch.empty() ? table_arch : arch);
   config_toml::read_table(root, "frontend", origin, kComponent, config.frontend,
                           [](auto& c, auto&& v) { visit_frontend(c, v); });
   config_toml::read_table(root, "vocoder", origin, kComponent, config.vocoder,
@@ -113,8 +154,9 @@ VocoderRunConfig VocoderRunConfig::from_toml_string(const std::string& text,
   return config;
 }
 
-VocoderRunConfig VocoderRunConfig::from_toml_file(const std::string& path) {
-  return from_toml_string(config_toml::read_file(path, kComponent), path);
+VocoderRunConfig VocoderRunConfig::from_toml_file(const std::string& path,
+                                                  const std::string& arch) {
+  return from_toml_string(config_toml::read_file(path, kComponent), path, arch);
 }
 
 std::string frontend_identity(const FrontendConfig& frontend) {

@@ -11,9 +11,12 @@
 namespace audiogan {
 
 struct VocoderConfig {
-  // Model (vocoder/frame_vocoder.h). "vocos" is the frame-rate ConvNeXt + iSTFT design; the
-  // GPU-oriented "hifigan" design of issue #18 will be a second value here.
-  std::string arch = "vocos";  // {vocos}
+  // Model (vocoder/vocoder_model.h). "vocos" is the frame-rate ConvNeXt + iSTFT design for the
+  // CPU (vocoder/frame_vocoder.h); "hifigan" is HiFi-GAN's generator (vocoder/hifigan.h), whose
+  // recipe differs in its defaults (for_arch).
+  std::string arch = "vocos";  // {vocos, hifigan}
+  std::string hifigan = "v1";  // HiFi-GAN's configuration, {v1, v2, v3}
+  int hifigan_channels = 0;    // its first upsampling's input channels; 0 = the configuration's
   int dim = 256;               // backbone channels, [8, 2048]
   int blocks = 8;              // ConvNeXt blocks, [1, 64]
   int intermediate = 768;      // pointwise hidden width of each block, [8, 8192]
@@ -31,12 +34,23 @@ struct VocoderConfig {
   double weight_decay = 0.01;  // AdamW decoupled weight decay, [0, 1)
   // Loss weights. Without an adversarial term only their ratio matters (Adam is invariant to the
   // loss scale); equal weights are a starting point, not a measured optimum.
-  double mel_weight = 1.0;          // weight of the mel L1 loss, [0, inf)
-  double stft_weight = 1.0;         // weight of the multi-resolution STFT loss, [0, inf)
-  double max_clip_seconds = 4.0;    // each training file's first seconds are used, (0, 600]
-  int eval_clips = 8;               // fixed held-out clips re-synthesised every epoch, [0, 1000]
-  int griffin_lim_iterations = 32;  // the baseline the held-out measures are compared with
-  std::string device = "auto";      // {auto, cpu, cuda}
+  double mel_weight = 1.0;   // weight of the mel L1 loss, [0, inf)
+  double stft_weight = 1.0;  // weight of the multi-resolution STFT loss, [0, inf)
+  // The adversarial terms: HiFi-GAN's multi-period and multi-scale discriminators with their
+  // least-squares losses and feature matching, added to the reconstruction losses from step
+  // adversarial_from on (the discriminators exist, and are checkpointed, from step 0).
+  std::string adversarial = "auto";  // {auto, on, off}; auto = on for hifigan, off for vocos
+  int64_t adversarial_from = 0;      // the first step with adversarial terms, [0, inf)
+  double adversarial_weight = 1.0;   // weight of the generator's least-squares loss, [0, inf)
+  double feature_weight = 1.0;       // weight of feature matching (2 x the L1 sum, as HiFi-GAN)
+  double lr_decay = 1.0;             // both learning rates are multiplied by this per epoch, (0, 1]
+  double max_clip_seconds = 4.0;     // each training file's first seconds are used, (0, 600]
+  int eval_clips = 8;                // fixed held-out clips re-synthesised every epoch, [0, 1000]
+  int griffin_lim_iterations = 32;   // the baseline the held-out measures are compared with
+  std::string device = "auto";       // {auto, cpu, cuda}
+  // bf16 autocast of the vocoder's network (not its iSTFT, the losses or the discriminators,
+  // which stay float32). Off by default: its effect on quality is not measured.
+  std::string amp = "off";  // {off, bf16}
   uint64_t seed = 0;
   int threads = 0;           // intra-op threads; 0 = every core
   double time_budget_s = 0;  // stop (and checkpoint) after this much wall time; 0 = none
@@ -45,6 +59,13 @@ struct VocoderConfig {
   int accumulate = 1;                 // micro-batches per optimiser step, [1, 1024]
   std::string dist_backend = "auto";  // {auto, gloo, nccl}; auto = nccl on CUDA, else gloo
   double dist_timeout_s = 300;        // a collective waits this long for the other ranks, (0, inf)
+
+  // The defaults of an architecture's recipe: "vocos" the struct's; "hifigan" the paper's
+  // (Kong et al. 2020, config_v1.json): AdamW lr 2e-4, lr decay 0.999 per epoch, mel L1
+  // weight 45, no STFT loss, adversarial terms from step 0. Throws ConfigError otherwise.
+  static VocoderConfig for_arch(const std::string& arch);
+  // Whether the discriminators are trained (adversarial resolved for the arch).
+  bool adversarial_enabled() const;
 
   // Throws ConfigError naming the flag that is out of range.
   void validate() const;
@@ -60,8 +81,11 @@ struct VocoderRunConfig {
 
   void validate() const;
   std::string to_toml() const;
-  static VocoderRunConfig from_toml_string(const std::string& text, const std::string& origin);
-  static VocoderRunConfig from_toml_file(const std::string& path);
+  // The [vocoder] table starts from VocoderConfig::for_arch of its own `arch` key (vocos when
+  // absent), or of `arch` when given (a --arch flag over a file).
+  static VocoderRunConfig from_toml_string(const std::string& text, const std::string& origin,
+                                           const std::string& arch = "");
+  static VocoderRunConfig from_toml_file(const std::string& path, const std::string& arch = "");
 };
 
 // The front end with `frames` cleared: the settings that decide what a log-mel frame means.

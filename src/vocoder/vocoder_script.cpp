@@ -4,8 +4,10 @@
 #include <sstream>
 
 #include "core/config.h"
+#include "core/error.h"
 #include "dsp/stft.h"
 #include "train/export.h"
+#include "vocoder/hifigan.h"
 
 namespace audiogan {
 namespace {
@@ -21,7 +23,63 @@ std::string linear(const std::string& x, const std::string& m) {
   return "(torch.matmul(" + x + ", " + m + ".weight.t()) + " + m + ".bias)";
 }
 
+// The weight-normalised weight of the NormConv module `m`: v * g / ||v|| over all but dim 0
+// (model/layers.h weight_normalize).
+std::string normalized(const std::string& m, int64_t kernel_dims) {
+  const std::string dims = kernel_dims == 1 ? "[1, 2]" : "[1, 2, 3]";
+  return "(" + m + ".weight_v * (" + m + ".weight_g / " + m + ".weight_v.pow(2).sum(" + dims +
+         ", keepdim=True).sqrt()))";
+}
+
+// One HiFi-GAN residual block (hifigan.h HifiGanResBlock) from `in` to `out`, both [B, C, T].
+void hifigan_block(std::ostringstream& s, const std::string& b, const HifiGanConfig& c,
+                   size_t kernel_index, const std::string& in, const std::string& out) {
+  const int64_t kernel = c.resblock_kernels[kernel_index];
+  s << "    " << out << " = " << in << "\n";
+  const auto& dilations = c.resblock_dilations[kernel_index];
+  for (size_t i = 0; i < dilations.size(); ++i) {
+    const int64_t d = dilations[i];
+    const std::string dilated = b + ".dilated" + std::to_string(i);
+    s << "    h = torch.conv1d(torch.leaky_relu(" << out << ", " << kHifiGanLeakySlope << "), "
+      << normalized(dilated, 1) << ", " << dilated << ".bias, [1], [" << (kernel * d - d) / 2
+      << "], [" << d << "])\n";
+    if (c.resblock == 1) {
+      const std::string plain = b + ".plain" + std::to_string(i);
+      s << "    h = torch.conv1d(torch.leaky_relu(h, " << kHifiGanLeakySlope << "), "
+        << normalized(plain, 1) << ", " << plain << ".bias, [1], [" << (kernel - 1) / 2 << "])\n";
+    }
+    s << "    " << out << " = " << out << " + h\n";
+  }
+}
+
 }  // namespace
+
+std::string hifigan_script_source(const HifiGanConfig& c) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "def vocode(self, log_mel: Tensor) -> Tensor:\n"
+    << "    g = self.vocoder.generator\n"
+    << "    x = torch.conv1d(log_mel.float().clamp_min(0.0), " << normalized("g.pre", 1)
+    << ", g.pre.bias, [1], [3])\n";
+  for (size_t i = 0; i < c.upsample_rates.size(); ++i) {
+    const std::string up = "g.up" + std::to_string(i);
+    const int64_t rate = c.upsample_rates[i], kernel = c.upsample_kernels[i];
+    s << "    x = torch.conv_transpose1d(torch.leaky_relu(x, " << kHifiGanLeakySlope << "), "
+      << normalized(up, 1) << ", " << up << ".bias, [" << rate << "], [" << (kernel - rate) / 2
+      << "])\n";
+    for (size_t j = 0; j < c.resblock_kernels.size(); ++j) {
+      const std::string b = "g.block" + std::to_string(i) + "_" + std::to_string(j);
+      hifigan_block(s, b, c, j, "x", "y" + std::to_string(j));
+    }
+    s << "    x = (y0";
+    for (size_t j = 1; j < c.resblock_kernels.size(); ++j) s << " + y" << j;
+    s << ") / " << c.resblock_kernels.size() << ".0\n";
+  }
+  s << "    x = torch.conv1d(torch.leaky_relu(x, 0.01), " << normalized("g.post", 1)
+    << ", g.post.bias, [1], [3])\n"
+    << "    return torch.tanh(x).squeeze(1)\n";
+  return s.str();
+}
 
 std::string vocoder_script_source(const FrameVocoderOptions& o, const FrontendConfig& frontend) {
   const int64_t dim = o.dim();
@@ -61,33 +119,50 @@ void bundle_vocoder(torch::jit::Module& exported, nlohmann::json& metadata,
                                                     "the export's configuration");
   check_frontend_match(vocoder.frontend, generator.frontend, vocoder.path);
   auto unit = exported.type()->compilation_unit();
-  // The vocoder's tree with its ModuleList flattened: TorchScript source cannot name a child
-  // called "0".
   torch::jit::Module tree("__torch__.audiogan.Vocoder", unit, /*shouldMangle=*/true);
-  for (const auto& child : vocoder.model->named_children()) {
-    if (child.key() == "blocks") {
-      const auto blocks = child.value()->children();
-      for (size_t i = 0; i < blocks.size(); ++i) {
-        const std::string name = "block" + std::to_string(i);
-        tree.register_module(name, script_tree(*blocks[i], "Vocoder_" + name, unit));
-      }
-    } else {
-      tree.register_module(child.key(),
-                           script_tree(*child.value(), "Vocoder_" + child.key(), unit));
+  nlohmann::json settings = {{"arch", vocoder.model->arch()},
+                             {"path", vocoder.path},
+                             {"frontend", vocoder.frontend.to_string()}};
+  if (const auto hifigan = std::dynamic_pointer_cast<HifiGanVocoderImpl>(vocoder.model)) {
+    tree.register_module("generator",
+                         script_tree(*hifigan->generator(), "Vocoder_generator", unit));
+    exported.register_module("vocoder", tree);
+    exported.define(hifigan_script_source(hifigan->config()));
+    settings["upsample_initial_channel"] = hifigan->config().upsample_initial_channel;
+    settings["upsample_rates"] = hifigan->config().upsample_rates;
+    settings["resblock"] = hifigan->config().resblock;
+  } else {
+    const auto frame = std::dynamic_pointer_cast<FrameVocoderImpl>(vocoder.model);
+    if (!frame) {
+      throw ConfigError("export: a vocoder of arch '" + vocoder.model->arch() +
+                        "' cannot be bundled");
     }
+    // The vocoder's tree with its ModuleList flattened: TorchScript source cannot name a child
+    // called "0".
+    for (const auto& child : frame->named_children()) {
+      if (child.key() == "blocks") {
+        const auto blocks = child.value()->children();
+        for (size_t i = 0; i < blocks.size(); ++i) {
+          const std::string name = "block" + std::to_string(i);
+          tree.register_module(name, script_tree(*blocks[i], "Vocoder_" + name, unit));
+        }
+      } else {
+        tree.register_module(child.key(),
+                             script_tree(*child.value(), "Vocoder_" + child.key(), unit));
+      }
+    }
+    tree.register_buffer("window", dsp::hann_window(vocoder.frontend, torch::kCPU));
+    exported.register_module("vocoder", tree);
+    const FrameVocoderOptions& options = frame->options();
+    exported.define(vocoder_script_source(options, vocoder.frontend));
+    settings["dim"] = options.dim();
+    settings["blocks"] = options.blocks();
+    settings["intermediate"] = options.intermediate();
   }
-  tree.register_buffer("window", dsp::hann_window(vocoder.frontend, torch::kCPU));
-  exported.register_module("vocoder", tree);
-  const FrameVocoderOptions& options = vocoder.model->options();
-  exported.define(vocoder_script_source(options, vocoder.frontend));
   exported.define(
       "def audio(self, z: Tensor, labels: Tensor) -> Tensor:\n"
       "    return self.vocode(self.log_mel(z, labels).squeeze(1))\n");
-  metadata["vocoder"] = {{"path", vocoder.path},
-                         {"frontend", vocoder.frontend.to_string()},
-                         {"dim", options.dim()},
-                         {"blocks", options.blocks()},
-                         {"intermediate", options.intermediate()}};
+  metadata["vocoder"] = settings;
   metadata["methods"]["vocode"] =
       "(log_mel [B, n_mels, T] log1p(mel power)) -> waveform [B, T * hop] at the front end's "
       "sample rate";

@@ -4,9 +4,11 @@
 // weights, and a test holds the two equal.
 //
 // bundle_vocoder adds to the export:
-//   vocoder/...         the vocoder's weights (its ConvNeXt blocks as block0, block1, ...) and
-//                       `window`, the front end's periodic Hann window
-//   vocode(log_mel)     log1p mel [B, n_mels, T] -> waveform [B, T * hop] (FrameVocoder::forward;
+//   vocoder/...         the vocoder's weights: vocos's (its ConvNeXt blocks as block0, block1,
+//                       ...) and `window`, the front end's periodic Hann window; or hifigan's
+//                       generator/... (weight-normalised: weight_g and weight_v, combined in
+//                       the source)
+//   vocode(log_mel)     log1p mel [B, n_mels, T] -> waveform [B, T * hop] (the model's forward;
 //                       negative values clipped to 0 first, as audiogan's own path does)
 //   audio(z, labels)    log_mel(z, labels), then vocode: [B, frames * hop]
 //   metadata "vocoder"  its checkpoint path, front end, settings and the two methods
@@ -18,6 +20,7 @@
 #include <torch/torch.h>
 #include <nlohmann/json.hpp>
 
+#include "vocoder/hifigan.h"
 #include "vocoder/vocoder_checkpoint.h"
 
 namespace audiogan {
@@ -26,6 +29,10 @@ namespace audiogan {
 // weights from self.vocoder as bundle_vocoder stores them.
 std::string vocoder_script_source(const FrameVocoderOptions& options,
                                   const FrontendConfig& frontend);
+
+// TorchScript source of `vocode` for HiFi-GAN's generator of config `c` (either arch's vocode
+// has the same signature), reading the weights from self.vocoder.generator.
+std::string hifigan_script_source(const HifiGanConfig& c);
 
 // Adds `vocoder` to an export being built (an ExportExtension). Throws DataError when its front
 // end is not the generator's (metadata["frontend_toml"]'s), naming both values.

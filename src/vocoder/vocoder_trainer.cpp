@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "audio/audio_file.h"
 #include "core/error.h"
@@ -13,14 +14,16 @@
 #include "dsp/mel.h"
 #include "dsp/resynthesis_measures.h"
 #include "dsp/vocoder.h"
+#include "model/autocast.h"
 #include "train/checkpoint.h"
 #include "train/parallel_run.h"
 #include "train/run_dir.h"
 #include "train/trainer.h"
-#include "vocoder/frame_vocoder.h"
+#include "vocoder/hifigan.h"
 #include "vocoder/segment_source.h"
 #include "vocoder/vocoder_checkpoint.h"
 #include "vocoder/vocoder_losses.h"
+#include "vocoder/vocoder_plots.h"
 
 namespace audiogan {
 namespace {
@@ -74,21 +77,27 @@ class VocoderTrainer {
     if (par_->root()) out_.create();  // rank 0 alone writes the folder
     open_data();
     torch::manual_seed(v.seed);  // the initial weights; nothing later draws from torch's RNG
-    model_ = make_frame_vocoder(v, frontend_);
+    model_ = make_vocoder_model(v, frontend_);
     model_->to(device_);
-    optimizer_ = std::make_unique<torch::optim::AdamW>(model_->parameters(),
-                                                       torch::optim::AdamWOptions(v.lr)
-                                                           .betas(std::make_tuple(v.beta1, v.beta2))
-                                                           .weight_decay(v.weight_decay));
+    optimizer_ = make_optimizer(model_->parameters());
+    if (v.adversarial_enabled()) {
+      discriminator_ = HifiGanDiscriminator();
+      discriminator_->to(device_);
+      optimizer_d_ = make_optimizer(discriminator_->parameters());
+    }
     if (options_.resume) restore();
     par_->broadcast_from_root(*model_, "the vocoder");
+    if (discriminator_) par_->broadcast_from_root(*discriminator_, "the discriminator");
     if (par_->root()) write_file_atomically(out_.config(), config_.to_toml());
     filterbank_ = dsp::mel_filterbank(frontend_).to(device_);
     status("vocoder: " + std::to_string(clips_.size()) + " training clips, " +
            std::to_string(eval_clips_.size()) + (eval_held_out_ ? " held-out" : " training") +
            " clips re-synthesised per epoch; device " + device_.str() + "; " +
-           std::to_string(frame_vocoder_macs_per_frame(model_->options()) / 1000) +
-           " kMAC per frame");
+           std::to_string(std::llround(model_->macs_per_frame() / 1000)) + " kMAC per frame (" +
+           model_->arch() +
+           (discriminator_ ? ", adversarial from step " + std::to_string(v.adversarial_from)
+                           : std::string()) +
+           ")");
     if (par_->root() && options_.epoch_outputs && !eval_clips_.empty()) {
       griffin_lim_ = score_griffin_lim();
     }
@@ -99,6 +108,28 @@ class VocoderTrainer {
  private:
   void status(const std::string& text) const {
     if (options_.callbacks.on_status) options_.callbacks.on_status(text);
+  }
+
+  std::unique_ptr<torch::optim::AdamW> make_optimizer(std::vector<torch::Tensor> parameters) const {
+    const auto& v = config_.vocoder;
+    return std::make_unique<torch::optim::AdamW>(std::move(parameters),
+                                                 torch::optim::AdamWOptions(v.lr)
+                                                     .betas(std::make_tuple(v.beta1, v.beta2))
+                                                     .weight_decay(v.weight_decay));
+  }
+
+  // lr x lr_decay^(completed epochs) for both optimisers: a function of the step alone, so a
+  // resumed run continues the schedule exactly.
+  void set_learning_rates() {
+    const auto& v = config_.vocoder;
+    const double epochs = static_cast<double>(step_ / v.steps_per_epoch);
+    const double lr = v.lr * std::pow(v.lr_decay, epochs);
+    for (torch::optim::Optimizer* optimizer : {optimizer_.get(), optimizer_d_.get()}) {
+      if (!optimizer) continue;
+      for (auto& group : optimizer->param_groups()) {
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+      }
+    }
   }
 
   void open_data() {
@@ -137,6 +168,16 @@ class VocoderTrainer {
     reader.load_optimizer(*optimizer_);
     step_ = reader.meta().step;
     status("vocoder: resumed " + reader.path() + " at step " + std::to_string(step_));
+    // --adversarial may be turned on when resuming a reconstruction-only run: its
+    // discriminators then start from their initial weights (or off: the saved ones are dropped).
+    if (discriminator_ && reader.has_adversary()) {
+      reader.load_adversary(*discriminator_, *optimizer_d_);
+    } else if (discriminator_) {
+      status("vocoder: the checkpoint has no discriminators; they start untrained at step " +
+             std::to_string(step_));
+    } else if (reader.has_adversary()) {
+      status("vocoder: --adversarial off: the checkpoint's discriminators are not used");
+    }
   }
 
   // The clips through Griffin-Lim at the configured iterations, once per process: the baseline
@@ -194,6 +235,13 @@ class VocoderTrainer {
     return result;
   }
 
+  // The learning rate of the last step.
+  double current_lr() const {
+    return static_cast<const torch::optim::AdamWOptions&>(
+               optimizer_->param_groups().front().options())
+        .lr();
+  }
+
   std::string stop_reason() const {
     const auto& v = config_.vocoder;
     if (options_.stop && options_.stop->load()) return "signal";
@@ -233,42 +281,107 @@ class VocoderTrainer {
     return result;
   }
 
+  // The per-step means train_step returns, in this order.
+  enum Mean { kLoss, kMel, kSc, kLogMagnitude, kDiscriminator, kAdversarial, kFeature, kMeans };
+
   struct EpochSums {
-    double loss = 0, mel_l1 = 0, sc = 0, log_magnitude = 0;
+    std::vector<double> means = std::vector<double>(kMeans, 0.0);
     int64_t steps = 0;
   };
 
-  // One optimiser step on this process's micro-batches; returns their mean loss, mel L1, STFT
-  // spectral convergence and log magnitude. Micro-batch k is shard v = rank x accumulate + k of
-  // the step, segments [v * batch, (v + 1) * batch) of the step's draw: shard 0 is what one
-  // process has always drawn, and K micro-batches on one process draw what K ranks draw.
+  // One optimiser step on this process's micro-batches; returns their means (enum Mean). Micro-
+  // batch k is shard v = rank x accumulate + k of the step, segments [v * batch, (v + 1) *
+  // batch) of the step's draw: shard 0 is what one process has always drawn, and K
+  // micro-batches on one process draw what K ranks draw.
   std::vector<double> train_step() {
     const auto& v = config_.vocoder;
     const int micro = par_->accumulate();
-    std::vector<double> means(4, 0.0);
-    optimizer_->zero_grad();
+    set_learning_rates();
+    std::vector<torch::Tensor> targets, predictions;
     for (int k = 0; k < micro; ++k) {
       const int64_t first = static_cast<int64_t>(par_->first_shard() + k) * v.batch;
       SegmentBatch batch = draw_segments(clips_, v.batch, v.segment_frames, frontend_.hop_length,
                                          v.seed, step_, first);
-      torch::Tensor target = batch.waveform.to(device_);  // [B, T*hop]
-      torch::Tensor prediction = model_->forward(batch.log_mel.to(device_), frontend_);
-      MultiResolutionStftLoss stft = multi_resolution_stft_loss(prediction, target);
-      torch::Tensor mel = mel_l1_loss(prediction, target, frontend_, filterbank_);
-      torch::Tensor loss = v.stft_weight * stft.total() + v.mel_weight * mel;
-      // Each micro-batch's loss is weighted 1/K, so the summed gradients are their mean, as the
-      // average over K ranks is; one micro-batch is left unscaled (bit-identical to before).
-      (micro > 1 ? loss / static_cast<double>(micro) : loss).backward();
-      means[0] += loss.item<double>();
-      means[1] += mel.item<double>();
-      means[2] += stft.spectral_convergence.item<double>();
-      means[3] += stft.log_magnitude.item<double>();
+      targets.push_back(batch.waveform.to(device_));  // [B, T*hop]
+      // No scope at all in float32: autocast rejects a float32 target dtype.
+      std::optional<AutocastScope> autocast;
+      if (v.amp == "bf16") autocast.emplace(device_.type(), true, torch::kBFloat16);
+      predictions.push_back(model_->forward(batch.log_mel.to(device_), frontend_));
     }
-    for (auto& m : means) m /= micro;
+    std::vector<double> means(kMeans, 0.0);
+    const bool adversarial = discriminator_ && step_ >= v.adversarial_from;
+    if (adversarial) means[kDiscriminator] = discriminator_step(targets, predictions);
+    optimizer_->zero_grad();
+    for (int k = 0; k < micro; ++k) {
+      std::vector<double> terms = vocoder_loss(targets[k], predictions[k], adversarial, micro);
+      for (int m = 0; m < kMeans; ++m) means[m] += terms[m] / micro;
+    }
     par_->average_gradients(*model_, "the vocoder");
     optimizer_->step();
     ++step_;
     return means;
+  }
+
+  // Each micro-batch's loss is weighted 1/K, so the summed gradients are their mean, as the
+  // average over K ranks is; one micro-batch is left unscaled (bit-identical to before).
+  static void backward_share(const torch::Tensor& loss, int micro) {
+    (micro > 1 ? loss / static_cast<double>(micro) : loss).backward();
+  }
+
+  // The discriminators' step on the step's predictions as they are (detached); returns the mean
+  // least-squares loss.
+  double discriminator_step(const std::vector<torch::Tensor>& targets,
+                            const std::vector<torch::Tensor>& predictions) {
+    const int micro = static_cast<int>(targets.size());
+    double mean = 0;
+    optimizer_d_->zero_grad();
+    for (int k = 0; k < micro; ++k) {
+      DiscriminatorOutputs real = discriminator_->forward(targets[k]);
+      DiscriminatorOutputs fake = discriminator_->forward(predictions[k].detach());
+      torch::Tensor loss = hifigan_discriminator_loss(real, fake);
+      backward_share(loss, micro);
+      mean += loss.item<double>() / micro;
+    }
+    par_->average_gradients(*discriminator_, "the discriminator");
+    optimizer_d_->step();
+    return mean;
+  }
+
+  // The vocoder's loss on one micro-batch, backpropagated; returns its terms (enum Mean, with
+  // kDiscriminator 0). The STFT loss is measured without gradients when its weight is 0.
+  std::vector<double> vocoder_loss(const torch::Tensor& target, const torch::Tensor& prediction,
+                                   bool adversarial, int micro) {
+    const auto& v = config_.vocoder;
+    std::vector<double> terms(kMeans, 0.0);
+    torch::Tensor mel = mel_l1_loss(prediction, target, frontend_, filterbank_);
+    torch::Tensor loss = v.mel_weight * mel;
+    MultiResolutionStftLoss stft;
+    if (v.stft_weight > 0) {
+      stft = multi_resolution_stft_loss(prediction, target);
+      loss = loss + v.stft_weight * stft.total();
+    } else {
+      torch::NoGradGuard no_grad;
+      stft = multi_resolution_stft_loss(prediction.detach(), target);
+    }
+    if (adversarial) {
+      DiscriminatorOutputs real;
+      {
+        torch::NoGradGuard no_grad;  // feature matching's targets
+        real = discriminator_->forward(target);
+      }
+      DiscriminatorOutputs fake = discriminator_->forward(prediction);
+      torch::Tensor least_squares = hifigan_generator_loss(fake);
+      torch::Tensor features = feature_matching_loss(real, fake);
+      loss = loss + v.adversarial_weight * least_squares + v.feature_weight * features;
+      terms[kAdversarial] = least_squares.item<double>();
+      terms[kFeature] = features.item<double>();
+    }
+    backward_share(loss, micro);
+    terms[kLoss] = loss.item<double>();
+    terms[kMel] = mel.item<double>();
+    terms[kSc] = stft.spectral_convergence.item<double>();
+    terms[kLogMagnitude] = stft.log_magnitude.item<double>();
+    return terms;
   }
 
   // The step's event from its means (over micro-batches and ranks), checked for a finite loss
@@ -281,19 +394,19 @@ class VocoderTrainer {
     event.epoch = (step_ - 1) / v.steps_per_epoch + 1;
     event.step = step_;
     event.step_in_epoch = (step_ - 1) % v.steps_per_epoch + 1;
-    event.loss = means[0];
-    event.mel_l1 = means[1];
-    event.stft_sc = means[2];
-    event.stft_log_magnitude = means[3];
+    event.loss = means[kLoss];
+    event.mel_l1 = means[kMel];
+    event.stft_sc = means[kSc];
+    event.stft_log_magnitude = means[kLogMagnitude];
+    event.discriminator = means[kDiscriminator];
+    event.adversarial = means[kAdversarial];
+    event.feature_matching = means[kFeature];
     event.seconds = seconds_since(started_);
     if (!std::isfinite(event.loss)) {
       throw DataError("vocoder: the loss became " + std::to_string(event.loss) + " at step " +
                       std::to_string(step_) + "; try a lower --lr");
     }
-    sums.loss += event.loss;
-    sums.mel_l1 += event.mel_l1;
-    sums.sc += event.stft_sc;
-    sums.log_magnitude += event.stft_log_magnitude;
+    for (int m = 0; m < kMeans; ++m) sums.means[m] += means[m];
     ++sums.steps;
     if (options_.callbacks.on_step) options_.callbacks.on_step(event);
   }
@@ -306,10 +419,16 @@ class VocoderTrainer {
     nlohmann::json line = {{"epoch", epoch},
                            {"step", step_},
                            {"seconds", seconds_since(started_)},
-                           {"loss", sums.loss / n},
-                           {"mel_l1", sums.mel_l1 / n},
-                           {"stft_sc", sums.sc / n},
-                           {"stft_log_magnitude", sums.log_magnitude / n}};
+                           {"lr", current_lr()},
+                           {"loss", sums.means[kLoss] / n},
+                           {"mel_l1", sums.means[kMel] / n},
+                           {"stft_sc", sums.means[kSc] / n},
+                           {"stft_log_magnitude", sums.means[kLogMagnitude] / n}};
+    if (discriminator_) {
+      line["discriminator_loss"] = sums.means[kDiscriminator] / n;
+      line["adversarial"] = sums.means[kAdversarial] / n;
+      line["feature_matching"] = sums.means[kFeature] / n;
+    }
     if (par_->shards() > 1) line["data_parallel"] = par_->to_json(v.batch);
     if (options_.epoch_outputs && !eval_clips_.empty()) {
       nlohmann::json eval = score_vocoder(epoch).to_json();
@@ -319,6 +438,7 @@ class VocoderTrainer {
       line["griffin_lim"] = griffin_lim_.to_json();
     }
     append_json_line(out_.metrics(), line);
+    write_vocoder_plots(out_.root, read_json_lines(out_.metrics()));
     if (options_.callbacks.on_epoch) {
       VocoderEpochEvent event;
       event.epoch = epoch;
@@ -329,14 +449,22 @@ class VocoderTrainer {
   }
 
   void save() {
-    if (!par_->root()) return;  // every rank holds the same weights; rank 0 writes them
+    // Every rank holds the same weights; rank 0 writes them, once per step (a run that stops at
+    // the end of an epoch has just saved: HiFi-GAN's discriminators make a checkpoint ~1 GB).
+    if (!par_->root() || saved_step_ == step_) return;
+    saved_step_ = step_;
     VocoderCheckpointMeta meta;
     meta.step = step_;
     meta.epoch = step_ / config_.vocoder.steps_per_epoch;
     meta.config = config_;
     meta.data_root = options_.data_root;
     meta.seconds = seconds_since(started_);
-    save_vocoder_checkpoint({out_.last_checkpoint()}, model_, optimizer_.get(), meta);
+    if (!discriminator_) {
+      save_vocoder_checkpoint({out_.last_checkpoint()}, model_, optimizer_.get(), meta);
+      return;
+    }
+    const VocoderAdversary adversary{discriminator_.ptr(), optimizer_d_.get()};
+    save_vocoder_checkpoint({out_.last_checkpoint()}, model_, optimizer_.get(), meta, &adversary);
   }
 
   VocoderTrainerOptions options_;
@@ -346,12 +474,15 @@ class VocoderTrainer {
   torch::Device device_ = torch::kCPU;
   std::vector<VocoderClip> clips_, eval_clips_;
   bool eval_held_out_ = false;
-  FrameVocoder model_{nullptr};
+  VocoderModel model_;
   std::unique_ptr<torch::optim::AdamW> optimizer_;
+  HifiGanDiscriminator discriminator_{nullptr};  // null without adversarial terms
+  std::unique_ptr<torch::optim::AdamW> optimizer_d_;
   torch::Tensor filterbank_;
   std::unique_ptr<ParallelRun> par_;  // this process's share of a data-parallel step
   ResynthesisScore griffin_lim_;
   int64_t step_ = 0;
+  int64_t saved_step_ = -1;  // the step of the newest checkpoint this process wrote
   Clock::time_point started_;
 };
 

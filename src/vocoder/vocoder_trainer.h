@@ -9,13 +9,17 @@
 // consecutive slices of the step's one segment draw, the gradients are averaged before each
 // AdamW step, and rank 0 alone writes the folder below.
 //
-// The adversarial phase (and the HiFi-GAN architecture) of issue #18 are not here yet: they
-// would add a discriminator step after the reconstruction step in train_step(), and their own
-// keys ("discriminator", "optimizer_d") to the checkpoint.
+// Either architecture of vocoder_model.h. With adversarial terms (VocoderConfig::adversarial;
+// on for --arch hifigan), HiFi-GAN's discriminators train beside it from step 0 and join its
+// loss from step adversarial_from on: each such step is one discriminator step on the step's
+// predictions (least squares), then one vocoder step on reconstruction + least-squares +
+// feature-matching losses, as HiFi-GAN's train.py; the checkpoint then also holds
+// "discriminator" and "optimizer_d", so a resumed run is bit-identical in either phase.
 //
 // Run directory:
 //   VOC_DIR/config.toml                   the resolved VocoderRunConfig
 //   VOC_DIR/metrics.jsonl                 one JSON line per epoch
+//   VOC_DIR/loss.png, quality.png         plots of it (vocoder_plots.h)
 //   VOC_DIR/checkpoints/last.pt           the newest checkpoint (vocoder_checkpoint.h)
 //   VOC_DIR/audio/griffin_lim/<clip>.wav  the held-out clips through Griffin-Lim (once)
 //   VOC_DIR/audio/epoch_XXX/<clip>_original.wav and <clip>_vocoder.wav
@@ -44,6 +48,9 @@ struct VocoderStepEvent {
   int64_t steps_per_epoch = 0;
   // Means over the step's micro-batches and ranks.
   double loss = 0, mel_l1 = 0, stft_sc = 0, stft_log_magnitude = 0;
+  // The adversarial terms (0 without them or before adversarial_from): the discriminators'
+  // least-squares loss, and the vocoder's least-squares and feature-matching losses.
+  double discriminator = 0, adversarial = 0, feature_matching = 0;
   double seconds = 0;  // wall time of this process so far
 };
 

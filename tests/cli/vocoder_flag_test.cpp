@@ -39,7 +39,7 @@ std::string save_vocoder(const FrontendConfig& frontend, const std::string& path
   config.vocoder.blocks = 1;
   VocoderCheckpointMeta meta;
   meta.config = config;
-  save_vocoder_checkpoint({path}, make_frame_vocoder(config.vocoder, config.frontend), nullptr,
+  save_vocoder_checkpoint({path}, make_vocoder_model(config.vocoder, config.frontend), nullptr,
                           meta);
   return path;
 }

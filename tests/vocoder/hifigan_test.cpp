@@ -24,6 +24,28 @@ TEST(HifiGan, EveryConfigurationMakesHopSamplesPerFrame) {
   EXPECT_THROW(HifiGanConfig::named("v4"), ConfigError);
 }
 
+TEST(HifiGan, AsAVocoderItServesItsHopOnly) {
+  FrontendConfig frontend;
+  frontend.n_mels = 32;
+  HifiGanConfig config = HifiGanConfig::named("v3");
+  config.upsample_initial_channel = 32;
+  HifiGanVocoder vocoder(frontend, config);
+  torch::NoGradGuard no_grad;
+  EXPECT_EQ(vocoder->forward(torch::rand({1, 32, 5}), frontend).sizes(),
+            (std::vector<int64_t>{1, 5 * 256}));
+  EXPECT_EQ(vocoder->arch(), "hifigan");
+  EXPECT_NEAR(vocoder->macs_per_frame(), hifigan_generator_macs_per_sample(32, config) * 256, 1);
+  frontend.hop_length = 128;
+  try {
+    HifiGanVocoder other(frontend, config);
+    FAIL() << "a hop-256 generator was built for hop 128";
+  } catch (const ConfigError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("hop_length is 128"), std::string::npos) << message;
+    EXPECT_NE(message.find("--arch vocos"), std::string::npos) << message;
+  }
+}
+
 TEST(HifiGan, GeneratorCostMatchesThePapersArithmetic) {
   // About 26 GMAC per second of 22050 Hz audio for V1 at 80 mels; V2 has a quarter of the
   // channels (1/16 of the MACs in the residual blocks); V3 lies between.

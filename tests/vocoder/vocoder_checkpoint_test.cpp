@@ -79,6 +79,34 @@ TEST(VocoderConfig, TomlRoundTripsAndRejectsUnknownKeys) {
   EXPECT_THROW(VocoderRunConfig::from_toml_string("[train]\nbatch = 3\n", "f.toml"), ConfigError);
 }
 
+TEST(VocoderConfig, HifiGanStartsFromThePapersRecipe) {
+  const VocoderConfig h = VocoderConfig::for_arch("hifigan");
+  EXPECT_EQ(h.arch, "hifigan");
+  EXPECT_EQ(h.lr, 2e-4);
+  EXPECT_EQ(h.lr_decay, 0.999);
+  EXPECT_EQ(h.mel_weight, 45);
+  EXPECT_EQ(h.stft_weight, 0);
+  EXPECT_TRUE(h.adversarial_enabled());
+  EXPECT_FALSE(VocoderConfig::for_arch("vocos").adversarial_enabled());
+  EXPECT_NE(message_of([] { VocoderConfig::for_arch("wavenet"); }).find("{vocos, hifigan}"),
+            std::string::npos);
+  // A table with arch = "hifigan" starts from that recipe; --arch over a file likewise.
+  const VocoderRunConfig file =
+      VocoderRunConfig::from_toml_string("[vocoder]\narch = \"hifigan\"\nbatch = 4\n", "f.toml");
+  EXPECT_EQ(file.vocoder.mel_weight, 45);
+  EXPECT_EQ(file.vocoder.batch, 4);
+  const VocoderRunConfig flag =
+      VocoderRunConfig::from_toml_string("[vocoder]\nbatch = 4\n", "f.toml", "hifigan");
+  EXPECT_EQ(flag.vocoder.lr, 2e-4);
+  EXPECT_EQ(flag.vocoder.batch, 4);
+  VocoderConfig bad = h;
+  bad.hifigan_channels = 24;
+  EXPECT_NE(message_of([&] { bad.validate(); }).find("--hifigan-channels"), std::string::npos);
+  bad = h;
+  bad.adversarial = "yes";
+  EXPECT_NE(message_of([&] { bad.validate(); }).find("--adversarial"), std::string::npos);
+}
+
 TEST(VocoderConfig, FrontendMismatchNamesBothValues) {
   FrontendConfig vocoder = small_config().frontend;
   FrontendConfig data = vocoder;
@@ -96,7 +124,7 @@ TEST(VocoderCheckpoint, SaveAndLoadGiveIdenticalOutputs) {
   TempDir dir;
   const VocoderRunConfig config = small_config();
   torch::manual_seed(11);
-  FrameVocoder model = make_frame_vocoder(config.vocoder, config.frontend);
+  VocoderModel model = make_vocoder_model(config.vocoder, config.frontend);
   model->eval();
   VocoderCheckpointMeta meta;
   meta.step = 17;
@@ -108,7 +136,7 @@ TEST(VocoderCheckpoint, SaveAndLoadGiveIdenticalOutputs) {
   EXPECT_EQ(reader.meta().step, 17);
   EXPECT_EQ(reader.meta().data_root, "/some/data");
   EXPECT_EQ(reader.meta().config.vocoder.to_string(), config.vocoder.to_string());
-  FrameVocoder loaded = reader.load_model();
+  VocoderModel loaded = reader.load_model();
   torch::Tensor mel = torch::rand({2, config.frontend.n_mels, 12}) * 4;
   torch::NoGradGuard no_grad;
   EXPECT_TRUE(
@@ -122,7 +150,7 @@ TEST(VocoderCheckpoint, LoadingForAnotherFrontEndNamesBothValues) {
   const VocoderRunConfig config = small_config();
   VocoderCheckpointMeta meta;
   meta.config = config;
-  save_vocoder_checkpoint({dir.file("v.pt")}, make_frame_vocoder(config.vocoder, config.frontend),
+  save_vocoder_checkpoint({dir.file("v.pt")}, make_vocoder_model(config.vocoder, config.frontend),
                           nullptr, meta);
   FrontendConfig data = config.frontend;
   EXPECT_NO_THROW(load_vocoder_for(dir.file("v.pt"), data));
@@ -136,7 +164,7 @@ TEST(VocoderCheckpoint, DamagedFilesAreNamedAsSuch) {
   const VocoderRunConfig config = small_config();
   VocoderCheckpointMeta meta;
   meta.config = config;
-  save_vocoder_checkpoint({dir.file("v.pt")}, make_frame_vocoder(config.vocoder, config.frontend),
+  save_vocoder_checkpoint({dir.file("v.pt")}, make_vocoder_model(config.vocoder, config.frontend),
                           nullptr, meta);
   EXPECT_TRUE(is_vocoder_checkpoint_file(dir.file("v.pt")));
   const auto size = fs::file_size(dir.file("v.pt"));

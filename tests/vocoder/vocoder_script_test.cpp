@@ -16,16 +16,19 @@
 namespace audiogan {
 namespace {
 
-// A small random vocoder for the export fixture's front end (the default one at 32 mels).
-LoadedVocoder small_vocoder(int n_mels) {
+// A small random vocoder of `arch` for the export fixture's front end (the default one at 32
+// mels): a 2-block vocos, or HiFi-GAN V3's generator at 32 channels.
+LoadedVocoder small_vocoder(int n_mels, const std::string& arch = "vocos") {
   torch::manual_seed(5);
-  VocoderConfig config;
+  VocoderConfig config = VocoderConfig::for_arch(arch);
   config.dim = 32;
   config.intermediate = 64;
   config.blocks = 2;
+  config.hifigan = "v3";
+  config.hifigan_channels = 32;
   LoadedVocoder vocoder;
   vocoder.frontend.n_mels = n_mels;
-  vocoder.model = make_frame_vocoder(config, vocoder.frontend);
+  vocoder.model = make_vocoder_model(config, vocoder.frontend);
   {
     // Away from the initialisation (layer scale 1/N, zero biases), so every weight matters.
     torch::NoGradGuard no_grad;
@@ -36,13 +39,15 @@ LoadedVocoder small_vocoder(int n_mels) {
   return vocoder;
 }
 
-TEST(VocoderScript, ABundledVocoderRunsInTorchScriptAsInAudiogan) {
+class VocoderScript : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(VocoderScript, ABundledVocoderRunsInTorchScriptAsInAudiogan) {
   train_testing::TinyRun dir;
   const ModelSpec spec = export_testing::small_spec("default");
   const auto checkpoint = (dir.root() / "last.pt").string();
   const auto exported = (dir.root() / "G.pt").string();
   export_testing::write_checkpoint(checkpoint, spec);
-  const LoadedVocoder vocoder = small_vocoder(spec.n_mels);
+  const LoadedVocoder vocoder = small_vocoder(spec.n_mels, GetParam());
   export_generator(checkpoint, exported, [&](torch::jit::Module& m, nlohmann::json& meta) {
     bundle_vocoder(m, meta, vocoder);
   });
@@ -66,6 +71,7 @@ TEST(VocoderScript, ABundledVocoderRunsInTorchScriptAsInAudiogan) {
   EXPECT_TRUE(torch::allclose(audio, direct, 1e-4, 1e-5));
   const auto metadata = nlohmann::json::parse(module.attr("metadata").toStringRef());
   EXPECT_EQ(metadata["vocoder"]["path"], "small-vocoder");
+  EXPECT_EQ(metadata["vocoder"]["arch"], GetParam());
   EXPECT_TRUE(metadata["methods"].contains("vocode"));
 
   // Python's torch.jit.load gives the same waveform.
@@ -79,7 +85,9 @@ TEST(VocoderScript, ABundledVocoderRunsInTorchScriptAsInAudiogan) {
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }
 
-TEST(VocoderScript, AVocoderForAnotherFrontEndIsNotBundled) {
+INSTANTIATE_TEST_SUITE_P(EveryArch, VocoderScript, ::testing::Values("vocos", "hifigan"));
+
+TEST(VocoderScriptBundle, AVocoderForAnotherFrontEndIsNotBundled) {
   train_testing::TinyRun dir;
   const ModelSpec spec = export_testing::small_spec("seed");
   const auto checkpoint = (dir.root() / "last.pt").string();
