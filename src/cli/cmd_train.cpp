@@ -12,6 +12,7 @@
 #include "cli/stop_signal.h"
 #include "cli/warning_throttle.h"
 #include "core/error.h"
+#include "data/frame_fit.h"
 #include "eval/training_hook.h"
 #include "train/run_dir.h"
 #include "train/trainer.h"
@@ -313,9 +314,11 @@ void add_train_command(CLI::App& app) {
   train_flag(cmd, f, "--lengths", &TrainConfig::lengths,
              "Clip lengths {auto, fixed, variable}: fixed = every clip --frames long (fitted "
              "when 0); variable = each clip at its own length up to the data's longest (--frames "
-             "sets that longest), trained in --buckets length buckets (--arch default); auto = "
-             "variable when the data's longest clips (98th percentile) need at most 2x the "
-             "fixed fit's frames, else fixed (and fixed with --frames N)");
+             "sets that longest, fitted to the " +
+                 percentile_name(kLongestFitQuantile) +
+                 " of the clips' sound lengths when 0), trained in --buckets length buckets "
+                 "(--arch default); auto = variable when those longest clips need at most 2x the "
+                 "fixed fit's frames, else fixed (and fixed with --frames N)");
   cmd->get_option("--lengths")->check(CLI::IsMember({"auto", "fixed", "variable"}));
   train_flag(cmd, f, "--buckets", &TrainConfig::buckets,
              "--lengths variable: length buckets, at the 1/K .. K/K quantiles of the clips' "

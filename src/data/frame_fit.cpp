@@ -43,6 +43,14 @@ FrontendConfig resolve_training_frames(const Dataset& dataset, const FrontendCon
   return resolved;
 }
 
+std::string percentile_name(double quantile) {
+  const int percent = static_cast<int>(std::lround(quantile * 100));
+  const int last = percent % 10;
+  const bool teen = percent % 100 >= 11 && percent % 100 <= 13;
+  const char* suffix = teen ? "th" : last == 1 ? "st" : last == 2 ? "nd" : last == 3 ? "rd" : "th";
+  return std::to_string(percent) + suffix + " percentile";
+}
+
 TrainingLengths resolve_training_lengths(const Dataset& dataset, const FrontendConfig& frontend,
                                          const std::string& arch, const std::string& lengths,
                                          bool variable_supported, const std::string& cache_dir,

@@ -271,17 +271,20 @@ void Session::open_data() {
   config_.frontend = chosen.frontend;
   t.lengths = chosen.lengths;  // recorded resolved in the run's config
   if (asked == "auto" && chosen.longest_fit > 0) {
-    status("clip lengths: auto chose " + t.lengths + ": the longest clips (98th percentile) need " +
-           std::to_string(chosen.longest_fit) + " frames, the fixed fit " +
-           std::to_string(chosen.fixed_fit) + " (variable when within " +
-           std::to_string(static_cast<int>(kAutoVariableMaxRatio)) + "x)");
+    status("clip lengths: auto chose " + t.lengths + ": the longest clips (" +
+           percentile_name(kLongestFitQuantile) + ") need " + std::to_string(chosen.longest_fit) +
+           " frames, the fixed fit " + std::to_string(chosen.fixed_fit) +
+           " (variable when within " + std::to_string(static_cast<int>(kAutoVariableMaxRatio)) +
+           "x)");
   }
   if (fitted) {
-    status("frames: " + std::to_string(config_.frontend.frames) +
-           (t.arch == "seed"          ? " (the seed design's length)"
-            : t.lengths == "variable" ? " (the longest clip: 98th percentile of the clips' sound "
-                                        "length)"
-                                      : " (fitted: 55th percentile of the clips' sound length)"));
+    status(
+        "frames: " + std::to_string(config_.frontend.frames) +
+        (t.arch == "seed" ? " (the seed design's length)"
+         : t.lengths == "variable"
+             ? " (the longest clip: " + percentile_name(kLongestFitQuantile) +
+                   " of the clips' sound length)"
+             : " (fitted: " + percentile_name(kFrameFitQuantile) + " of the clips' sound length)"));
   }
   CacheBuildReport report;
   cache_ = std::make_unique<SpectrogramCache>(

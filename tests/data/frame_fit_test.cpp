@@ -38,6 +38,24 @@ TEST(FrameFit, AutoLengthsAreVariableWithinTwiceTheFixedFit) {
   EXPECT_EQ(auto_lengths(96, 512), "fixed");
 }
 
+// The variable-length fit: the longest 5 % of the clips lose their tails, not the other 95 %.
+TEST(FrameFit, TheLongestFitLeavesOutTheLongestFivePercent) {
+  std::vector<int64_t> words(96, 50);               // most clips sound for 50 frames
+  for (int i = 0; i < 4; ++i) words.push_back(75);  // 4 % sound for 75
+  EXPECT_EQ(fit_frames(lengths(words), kLongestFitQuantile), 64);
+  for (int i = 0; i < 4; ++i) words.push_back(75);  // 8 %: past the fit, now it holds them
+  EXPECT_EQ(fit_frames(lengths(words), kLongestFitQuantile), 80);
+}
+
+TEST(FrameFit, PercentileNamesReadAsEnglish) {
+  EXPECT_EQ(percentile_name(kLongestFitQuantile), "95th percentile");
+  EXPECT_EQ(percentile_name(kFrameFitQuantile), "55th percentile");
+  EXPECT_EQ(percentile_name(0.91), "91st percentile");
+  EXPECT_EQ(percentile_name(0.92), "92nd percentile");
+  EXPECT_EQ(percentile_name(0.13), "13th percentile");
+  EXPECT_EQ(percentile_name(0.5), "50th percentile");
+}
+
 TEST(FrameFit, EmptyDataIsADataError) {
   EXPECT_THROW(fit_frames(torch::empty({0}, torch::kLong)), DataError);
 }
