@@ -144,6 +144,12 @@ void print_vocoders(const VocoderTiming& v) {
                     ? "met"
                     : "missed")
             << "\n";
+  for (const auto& h : v.hifigan) {
+    std::cout << "  HiFi-GAN " << h.configuration << " generator ("
+              << fixed(h.gmac_per_audio_second, 2)
+              << " GMAC per audio second): " << fixed(h.seconds, 4) << " s ("
+              << real_time(h.seconds) << "x real time)\n";
+  }
 }
 
 void run_bench(BenchFlags flags) {
@@ -227,9 +233,9 @@ void add_bench_command(CLI::App& app) {
   c->add_option("--generation-iterations", o.generation_iterations, "Griffin-Lim iterations")
       ->capture_default_str();
   c->add_flag("--vocoders", o.vocoders,
-              "Time log-mel -> audio with Griffin-Lim (--generation-iterations) and with the "
-              "learned vocoder at train-vocoder's default size, instead of the training-step "
-              "table");
+              "Time log-mel -> audio with Griffin-Lim (--generation-iterations), the learned "
+              "vocoder at train-vocoder's default size and HiFi-GAN's V1-V3 generators, instead "
+              "of the training-step table");
   c->add_option("--vocoder-seconds", o.vocoder_seconds,
                 "Audio length of the log-mel --vocoders times, (0, 600]")
       ->capture_default_str();

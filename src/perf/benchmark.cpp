@@ -16,6 +16,7 @@
 #include "train/normalisation.h"
 #include "vocoder/frame_vocoder.h"
 #include "vocoder/vocoder_checkpoint.h"
+#include "vocoder/vocoder_model.h"
 
 namespace audiogan {
 namespace {
@@ -297,6 +298,21 @@ VocoderTiming time_vocoders(double audio_seconds, int iterations, int repeats) {
   }
   timing.griffin_lim_seconds = median(gl_runs);
   timing.learned_seconds = median(learned_runs);
+  for (const std::string configuration : {"v1", "v2", "v3"}) {
+    VocoderConfig hifigan = VocoderConfig::for_arch("hifigan");
+    hifigan.hifigan = configuration;
+    VocoderModel model = make_vocoder_model(hifigan, frontend);
+    model->eval();
+    std::vector<double> runs;
+    for (int i = 0; i <= std::min(repeats, 5); ++i) {
+      const auto start = Clock::now();
+      model->forward(log_mel, frontend);
+      if (i > 0) runs.push_back(seconds_since(start));
+    }
+    timing.hifigan.push_back(
+        {configuration, median(runs),
+         model->macs_per_frame() * frontend.sample_rate / frontend.hop_length / 1e9});
+  }
   return timing;
 }
 
@@ -461,6 +477,12 @@ nlohmann::json bench_report_json(const BenchReport& r) {
                      {"learned_dim", v.learned_dim},
                      {"learned_blocks", v.learned_blocks},
                      {"learned_gmac_per_audio_second", v.learned_gmac_per_audio_second}};
+    j["vocoders"]["hifigan"] = nlohmann::json::array();
+    for (const auto& h : v.hifigan) {
+      j["vocoders"]["hifigan"].push_back({{"configuration", h.configuration},
+                                          {"seconds", h.seconds},
+                                          {"gmac_per_audio_second", h.gmac_per_audio_second}});
+    }
   }
   return j;
 }

@@ -70,9 +70,18 @@ struct GenerationTiming {
 GenerationTiming time_generation(const ModelSpec& spec, int batch, int iterations, int repeats,
                                  const std::string& scratch_dir);
 
+// One HiFi-GAN generator configuration's cost on the same log-mel.
+struct HifiGanTiming {
+  std::string configuration;  // v1, v2, v3
+  double seconds = 0;         // generator forward, without autograd
+  double gmac_per_audio_second = 0;
+};
+
 // Log-mel -> audio at the default front end for a log-mel of `audio_seconds`: Griffin-Lim with
-// `iterations` against the learned frame-rate vocoder at train-vocoder's default size (untrained:
-// its cost does not depend on its weights), each the median of `repeats` runs after a warm-up.
+// `iterations` against the learned frame-rate vocoder at train-vocoder's default size and
+// HiFi-GAN's V1, V2 and V3 generators (untrained: their cost does not depend on their weights),
+// each the median of `repeats` runs after a warm-up (of at most 5 for HiFi-GAN, whose runs take
+// seconds on a CPU).
 struct VocoderTiming {
   double audio_seconds = 0;  // frames * hop / sample_rate
   int64_t frames = 0;
@@ -82,6 +91,7 @@ struct VocoderTiming {
   int64_t learned_dim = 0;         // the learned vocoder's size
   int64_t learned_blocks = 0;
   double learned_gmac_per_audio_second = 0;  // frame_vocoder_macs_per_frame x frames per second
+  std::vector<HifiGanTiming> hifigan;
 };
 VocoderTiming time_vocoders(double audio_seconds, int iterations, int repeats);
 

@@ -167,7 +167,11 @@ TEST(Benchmark, ReportJsonHoldsEveryFigureUnderItsKey) {
   EXPECT_FALSE(bench_report_json(report).contains("vocoders"));
   report.has_vocoders = true;
   report.vocoders.learned_seconds = 0.02;
-  EXPECT_DOUBLE_EQ(bench_report_json(report)["vocoders"]["learned_seconds"].get<double>(), 0.02);
+  report.vocoders.hifigan.push_back({"v2", 0.5, 4.0});
+  const nlohmann::json vocoders = bench_report_json(report)["vocoders"];
+  EXPECT_DOUBLE_EQ(vocoders["learned_seconds"].get<double>(), 0.02);
+  EXPECT_EQ(vocoders["hifigan"][0]["configuration"], "v2");
+  EXPECT_DOUBLE_EQ(vocoders["hifigan"][0]["seconds"].get<double>(), 0.5);
 }
 
 // Both vocoders time a log-mel of the asked length (a whole number of frames at the default
@@ -184,6 +188,16 @@ TEST(Benchmark, VocoderTimingCoversBothVocodersAtTheAskedLength) {
   EXPECT_EQ(v.learned_blocks, VocoderConfig{}.blocks);
   // 3.7 MMAC per frame at 86 frames per second (docs/vocoder.md).
   EXPECT_NEAR(v.learned_gmac_per_audio_second, 0.32, 0.02);
+  // HiFi-GAN's three generators, V1 the costliest (about 26 GMAC per second of audio, the
+  // paper's arithmetic) and each slower than the frame-rate design.
+  ASSERT_EQ(v.hifigan.size(), 3u);
+  EXPECT_EQ(v.hifigan[0].configuration, "v1");
+  EXPECT_NEAR(v.hifigan[0].gmac_per_audio_second, 26.0, 4.0);
+  for (const auto& h : v.hifigan) {
+    EXPECT_GT(h.seconds, v.learned_seconds) << h.configuration;
+    EXPECT_LT(h.gmac_per_audio_second, v.hifigan[0].gmac_per_audio_second + 1e-9)
+        << h.configuration;
+  }
   BenchOptions o;
   o.vocoder_seconds = 0;
   EXPECT_THROW(o.validate(), ConfigError);
