@@ -83,6 +83,7 @@ void print_step(const VocoderStepEvent& e, ProgressLine& line) {
                       static_cast<long long>(e.step), static_cast<long long>(e.step_in_epoch),
                       static_cast<long long>(e.steps_per_epoch), e.loss, e.mel_l1, e.stft_sc,
                       e.stft_log_magnitude, e.seconds) +
+                (e.phase > 0 ? formatted("  phase %.4f", e.phase) : std::string()) +
                 (e.discriminator > 0 ? formatted("  d %.3f  adv %.3f  fm %.3f", e.discriminator,
                                                  e.adversarial, e.feature_matching)
                                      : std::string()),
@@ -203,6 +204,9 @@ void add_train_vocoder_command(CLI::App& app) {
   vocoder_flag(cmd, f, "--blocks", &VocoderConfig::blocks, "ConvNeXt blocks, [1, 64]");
   vocoder_flag(cmd, f, "--intermediate", &VocoderConfig::intermediate,
                "Pointwise hidden width per block, [8, 8192]");
+  vocoder_flag(cmd, f, "--magnitude", &VocoderConfig::magnitude,
+               "{direct, prior}: vocos's head predicts the log-magnitude (direct) or a "
+               "correction to the mel pseudo-inverse's (prior)");
   vocoder_flag(cmd, f, "--segment-frames", &VocoderConfig::segment_frames,
                "Frames per training segment, [2, 4096]");
   vocoder_flag(cmd, f, "--batch", &VocoderConfig::batch, "Segments per step, [1, 4096]");
@@ -218,6 +222,9 @@ void add_train_vocoder_command(CLI::App& app) {
                "Weight of the mel L1 loss; hifigan 45");
   vocoder_flag(cmd, f, "--stft-weight", &VocoderConfig::stft_weight,
                "Weight of the multi-resolution STFT loss; hifigan 0");
+  vocoder_flag(cmd, f, "--phase-weight", &VocoderConfig::phase_weight,
+               "Weight of the phase-derivative loss (instantaneous frequency and group delay "
+               "against the original's); 0 = off");
   vocoder_flag(cmd, f, "--adversarial", &VocoderConfig::adversarial,
                "HiFi-GAN's discriminators {auto, on, off}; auto = on for hifigan only; may be "
                "turned on when resuming (the discriminators then start untrained)",

@@ -78,6 +78,10 @@ const MelInverseBasis& basis_for(const FrontendConfig& config) {
 
 }  // namespace
 
+torch::Tensor mel_pseudo_inverse(const FrontendConfig& config) {
+  return basis_for(config).pinv.clone();
+}
+
 torch::Tensor mel_to_linear(const torch::Tensor& mel_power, const FrontendConfig& config) {
   if (mel_power.dim() == 3 && mel_power.size(0) > 1 && mel_power.device().is_cpu()) {
     // Row by row on a CPU, as Griffin-Lim does: a batch's [B, nnz, F] intermediates fall out of

@@ -21,6 +21,10 @@ struct GriffinLimOptions {
 // by projected-gradient non-negative least squares. ref: librosa.feature.inverse.mel_to_stft.
 torch::Tensor mel_to_linear(const torch::Tensor& mel_power, const FrontendConfig& config);
 
+// The pseudo-inverse of the front end's mel filterbank, [n_fft/2+1, n_mels] float32 (a copy):
+// mel power [.., n_mels, F] -> its least-squares linear power, mel_to_linear's starting point.
+torch::Tensor mel_pseudo_inverse(const FrontendConfig& config);
+
 // Magnitude [n_fft/2+1, F] or [B, n_fft/2+1, F] -> waveform [T] or [B, T], T = (F-1) * hop.
 // ref: torchaudio.functional.griffinlim (momentum as in Perraudin et al. 2013).
 torch::Tensor griffin_lim(const torch::Tensor& magnitude, const FrontendConfig& config,

@@ -2,6 +2,7 @@
 #include "vocoder/frame_vocoder.h"
 
 #include "dsp/stft.h"
+#include "dsp/vocoder.h"
 #include "vocoder/vocoder_config.h"
 
 namespace audiogan {
@@ -94,6 +95,23 @@ void FrameVocoderImpl::reset() {
       p.value().normal_(0.0, 0.02);
     }
   }
+  if (o.magnitude_prior().defined()) {
+    const int64_t bins = o.n_fft() / 2 + 1;
+    TORCH_CHECK(o.magnitude_prior().sizes() == torch::IntArrayRef({bins, o.n_mels()}),
+                "FrameVocoder: expected a magnitude prior [", bins, ", ", o.n_mels(), "], got ",
+                o.magnitude_prior().sizes());
+    prior_basis_ = register_buffer("prior_basis",
+                                   o.magnitude_prior().to(torch::kFloat32).clone().contiguous());
+    // The correction starts at zero, so the first step's magnitude is the prior's.
+    torch::NoGradGuard no_grad;
+    head_->weight.narrow(0, 0, bins).zero_();
+  }
+}
+
+torch::Tensor prior_log_magnitude(const torch::Tensor& basis, const torch::Tensor& log_mel) {
+  torch::Tensor mel_power = torch::expm1(log_mel.to(torch::kFloat32).clamp_min(0.0));  // [B, M, T]
+  torch::Tensor power = torch::matmul(basis.to(torch::kFloat32), mel_power);           // [B, K, T]
+  return 0.5 * torch::log(power.to(torch::kFloat32).clamp_min(1e-10));
 }
 
 std::pair<torch::Tensor, torch::Tensor> FrameVocoderImpl::predict_spectrum(
@@ -107,6 +125,8 @@ std::pair<torch::Tensor, torch::Tensor> FrameVocoderImpl::predict_spectrum(
   torch::Tensor h = final_norm_(x.transpose(1, 2));  // [B, T, dim]
   torch::Tensor out = head_(h).transpose(1, 2);      // [B, n_fft + 2, T]
   auto parts = out.chunk(2, /*dim=*/1);              // 2 x [B, n_fft/2+1, T]
+  if (prior_basis_.defined())
+    return {parts[0] + prior_log_magnitude(prior_basis_, log_mel), parts[1]};
   return {parts[0], parts[1]};
 }
 
@@ -141,22 +161,26 @@ void FrameVocoderImpl::pretty_print(std::ostream& stream) const {
   const auto& o = options_;
   stream << "audiogan::FrameVocoder(n_mels=" << o.n_mels() << ", n_fft=" << o.n_fft()
          << ", dim=" << o.dim() << ", intermediate=" << o.intermediate()
-         << ", blocks=" << o.blocks() << ", kernel=" << o.kernel() << ")";
+         << ", blocks=" << o.blocks() << ", kernel=" << o.kernel()
+         << ", magnitude=" << (o.magnitude_prior().defined() ? "prior" : "direct") << ")";
 }
 
 int64_t frame_vocoder_macs_per_frame(const FrameVocoderOptions& o) {
   const int64_t embed = o.n_mels() * o.dim() * o.kernel();
   const int64_t block = o.dim() * o.kernel() + 2 * o.dim() * o.intermediate();
   const int64_t head = o.dim() * (o.n_fft() + 2);
-  return embed + o.blocks() * block + head;
+  const int64_t prior = o.magnitude_prior().defined() ? (o.n_fft() / 2 + 1) * o.n_mels() : 0;
+  return embed + o.blocks() * block + head + prior;
 }
 
 FrameVocoder make_frame_vocoder(const VocoderConfig& config, const FrontendConfig& frontend) {
-  return FrameVocoder(FrameVocoderOptions(frontend.n_mels, frontend.n_fft)
-                          .dim(config.dim)
-                          .intermediate(config.intermediate)
-                          .blocks(config.blocks)
-                          .max_magnitude(config.max_magnitude));
+  FrameVocoderOptions options = FrameVocoderOptions(frontend.n_mels, frontend.n_fft)
+                                    .dim(config.dim)
+                                    .intermediate(config.intermediate)
+                                    .blocks(config.blocks)
+                                    .max_magnitude(config.max_magnitude);
+  if (config.magnitude == "prior") options.magnitude_prior(dsp::mel_pseudo_inverse(frontend));
+  return FrameVocoder(options);
 }
 
 }  // namespace audiogan

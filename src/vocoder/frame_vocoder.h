@@ -21,6 +21,10 @@ struct FrameVocoderOptions {
   TORCH_ARG(int64_t, blocks) = 8;
   TORCH_ARG(int64_t, kernel) = 7;          // embedding and depthwise kernel (odd)
   TORCH_ARG(double, max_magnitude) = 1e3;  // exp(log-magnitude) clipped here
+  // When defined, the mel filterbank's pseudo-inverse [n_fft/2+1, n_mels] (dsp::
+  // mel_pseudo_inverse): the head's log-magnitude is then a correction to the log of the
+  // magnitude it gives (VocoderConfig::magnitude "prior").
+  TORCH_ARG(torch::Tensor, magnitude_prior);
 };
 
 // One ConvNeXt block (Liu et al. 2022) on a sequence: depthwise conv k7, LayerNorm over
@@ -61,7 +65,7 @@ class FrameVocoderImpl : public VocoderModelImpl {
   double macs_per_frame() const override;
 
   // The backbone and the head's linear layer: [B, n_mels, T] -> log-magnitude and phase, each
-  // [B, n_fft/2+1, T].
+  // [B, n_fft/2+1, T] (the log-magnitude with the prior's added when there is one).
   std::pair<torch::Tensor, torch::Tensor> predict_spectrum(const torch::Tensor& log_mel);
 
   // The head's synthesis without the network: log-magnitude and phase [B, n_fft/2+1, T] ->
@@ -79,8 +83,14 @@ class FrameVocoderImpl : public VocoderModelImpl {
   torch::nn::LayerNorm embed_norm_{nullptr}, final_norm_{nullptr};
   torch::nn::ModuleList blocks_{nullptr};
   torch::nn::Linear head_{nullptr};
+  torch::Tensor prior_basis_;  // [n_fft/2+1, n_mels] or undefined
 };
 TORCH_MODULE(FrameVocoder);
+
+// The log of the magnitude the pseudo-inverse `basis` [K, n_mels] gives a log1p mel
+// [B, n_mels, T]: 0.5 log(max(basis expm1(log_mel), 1e-10)), [B, K, T], float32. The floor is
+// FreeV's 1e-5 on the magnitude.
+torch::Tensor prior_log_magnitude(const torch::Tensor& basis, const torch::Tensor& log_mel);
 
 // Multiply-accumulates of one forward pass per frame (backbone and head; the iSTFT not
 // counted), for the cost arithmetic of docs/vocoder.md.

@@ -27,6 +27,7 @@ void visit_vocoder(Config& c, Visitor&& visit) {
   visit("blocks", c.blocks);
   visit("intermediate", c.intermediate);
   visit("max_magnitude", c.max_magnitude);
+  visit("magnitude", c.magnitude);
   visit("segment_frames", c.segment_frames);
   visit("batch", c.batch);
   visit("steps_per_epoch", c.steps_per_epoch);
@@ -38,6 +39,7 @@ void visit_vocoder(Config& c, Visitor&& visit) {
   visit("weight_decay", c.weight_decay);
   visit("mel_weight", c.mel_weight);
   visit("stft_weight", c.stft_weight);
+  visit("phase_weight", c.phase_weight);
   visit("adversarial", c.adversarial);
   visit("adversarial_from", c.adversarial_from);
   visit("adversarial_weight", c.adversarial_weight);
@@ -89,6 +91,7 @@ void VocoderConfig::validate() const {
           str(intermediate));
   require(max_magnitude > 0 && max_magnitude <= 1e6, "max-magnitude", "(0, 1e6]",
           str(max_magnitude));
+  require(magnitude == "direct" || magnitude == "prior", "magnitude", "{direct, prior}", magnitude);
   require(segment_frames >= 2 && segment_frames <= 4096, "segment-frames", "[2, 4096]",
           str(segment_frames));
   require(batch >= 1 && batch <= 4096, "batch", "[1, 4096]", str(batch));
@@ -101,6 +104,7 @@ void VocoderConfig::validate() const {
   require(weight_decay >= 0 && weight_decay < 1, "weight-decay", "[0, 1)", str(weight_decay));
   require(mel_weight >= 0, "mel-weight", ">= 0", str(mel_weight));
   require(stft_weight >= 0, "stft-weight", ">= 0", str(stft_weight));
+  require(phase_weight >= 0, "phase-weight", ">= 0", str(phase_weight));
   require(mel_weight + stft_weight > 0, "mel-weight", "a positive sum with --stft-weight",
           str(mel_weight));
   require(adversarial == "auto" || adversarial == "on" || adversarial == "off", "adversarial",

@@ -21,6 +21,11 @@ struct VocoderConfig {
   int blocks = 8;              // ConvNeXt blocks, [1, 64]
   int intermediate = 768;      // pointwise hidden width of each block, [8, 8192]
   double max_magnitude = 1e3;  // exp(log-magnitude) is clipped here, (0, 1e6]
+  // What vocos's head predicts as the log-magnitude: "direct" the whole of it (Vocos);
+  // "prior" a correction to the log of the mel's pseudo-inverse magnitude, so training starts
+  // from the spectral envelope Griffin-Lim inverts and the network learns the detail and the
+  // phase (FreeV, Lv et al. 2024).
+  std::string magnitude = "direct";  // {direct, prior}
 
   // Training (vocoder/vocoder_trainer.h).
   int segment_frames = 32;    // frames per training segment (segment = frames * hop samples)
@@ -36,6 +41,7 @@ struct VocoderConfig {
   // loss scale); equal weights are a starting point, not a measured optimum.
   double mel_weight = 1.0;   // weight of the mel L1 loss, [0, inf)
   double stft_weight = 1.0;  // weight of the multi-resolution STFT loss, [0, inf)
+  double phase_weight = 0.0;  // weight of the phase-derivative loss (vocoder_losses.h), [0, inf)
   // The adversarial terms: HiFi-GAN's multi-period and multi-scale discriminators with their
   // least-squares losses and feature matching, added to the reconstruction losses from step
   // adversarial_from on (the discriminators exist, and are checkpointed, from step 0).

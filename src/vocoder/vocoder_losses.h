@@ -45,4 +45,17 @@ MultiResolutionStftLoss multi_resolution_stft_loss(
 torch::Tensor mel_l1_loss(const torch::Tensor& prediction, const torch::Tensor& target,
                           const FrontendConfig& frontend, const torch::Tensor& filterbank);
 
+// The phase-derivative loss: how far the prediction's instantaneous frequency and group delay
+// are from the target's, on the front end's STFT. For each STFT (complex [B, K, F], magnitudes
+// compressed to their square root) it forms the products of neighbouring frames X[t] conj(X[t-1])
+// and of neighbouring bins X[k] conj(X[k-1]), whose angles are the phase's time and frequency
+// differences and whose magnitudes weigh them by the energy there; the loss is the mean over the
+// two directions of ||products(P) - products(T)||_F / ||products(T)||_F. So it is 0 for any
+// prediction that equals the target up to one constant phase, and no angle is taken: the
+// gradient stays finite at silence. This supervises phase directly, as APNet's instantaneous-
+// frequency and group-delay losses do (Ai & Ling 2023), where the STFT and mel losses see phase
+// only through the magnitude it leaves after overlap-add. prediction, target: [B, T] waveforms.
+torch::Tensor phase_derivative_loss(const torch::Tensor& prediction, const torch::Tensor& target,
+                                    const FrontendConfig& frontend);
+
 }  // namespace audiogan

@@ -23,12 +23,11 @@ std::string linear(const std::string& x, const std::string& m) {
   return "(torch.matmul(" + x + ", " + m + ".weight.t()) + " + m + ".bias)";
 }
 
-// The weight-normalised weight of the NormConv module `m`: v * g / ||v|| over all but dim 0
+// The weight-normalised weight of the 1-D NormConv module `m`: v * g / ||v|| over all but dim 0
 // (model/layers.h weight_normalize).
-std::string normalized(const std::string& m, int64_t kernel_dims) {
-  const std::string dims = kernel_dims == 1 ? "[1, 2]" : "[1, 2, 3]";
-  return "(" + m + ".weight_v * (" + m + ".weight_g / " + m + ".weight_v.pow(2).sum(" + dims +
-         ", keepdim=True).sqrt()))";
+std::string normalized(const std::string& m) {
+  return "(" + m + ".weight_v * (" + m + ".weight_g / " + m +
+         ".weight_v.pow(2).sum([1, 2], keepdim=True).sqrt()))";
 }
 
 // One HiFi-GAN residual block (hifigan.h HifiGanResBlock) from `in` to `out`, both [B, C, T].
@@ -41,12 +40,12 @@ void hifigan_block(std::ostringstream& s, const std::string& b, const HifiGanCon
     const int64_t d = dilations[i];
     const std::string dilated = b + ".dilated" + std::to_string(i);
     s << "    h = torch.conv1d(torch.leaky_relu(" << out << ", " << kHifiGanLeakySlope << "), "
-      << normalized(dilated, 1) << ", " << dilated << ".bias, [1], [" << (kernel * d - d) / 2
+      << normalized(dilated) << ", " << dilated << ".bias, [1], [" << (kernel * d - d) / 2
       << "], [" << d << "])\n";
     if (c.resblock == 1) {
       const std::string plain = b + ".plain" + std::to_string(i);
       s << "    h = torch.conv1d(torch.leaky_relu(h, " << kHifiGanLeakySlope << "), "
-        << normalized(plain, 1) << ", " << plain << ".bias, [1], [" << (kernel - 1) / 2 << "])\n";
+        << normalized(plain) << ", " << plain << ".bias, [1], [" << (kernel - 1) / 2 << "])\n";
     }
     s << "    " << out << " = " << out << " + h\n";
   }
@@ -59,13 +58,13 @@ std::string hifigan_script_source(const HifiGanConfig& c) {
   s.precision(17);
   s << "def vocode(self, log_mel: Tensor) -> Tensor:\n"
     << "    g = self.vocoder.generator\n"
-    << "    x = torch.conv1d(log_mel.float().clamp_min(0.0), " << normalized("g.pre", 1)
+    << "    x = torch.conv1d(log_mel.float().clamp_min(0.0), " << normalized("g.pre")
     << ", g.pre.bias, [1], [3])\n";
   for (size_t i = 0; i < c.upsample_rates.size(); ++i) {
     const std::string up = "g.up" + std::to_string(i);
     const int64_t rate = c.upsample_rates[i], kernel = c.upsample_kernels[i];
     s << "    x = torch.conv_transpose1d(torch.leaky_relu(x, " << kHifiGanLeakySlope << "), "
-      << normalized(up, 1) << ", " << up << ".bias, [" << rate << "], [" << (kernel - rate) / 2
+      << normalized(up) << ", " << up << ".bias, [" << rate << "], [" << (kernel - rate) / 2
       << "])\n";
     for (size_t j = 0; j < c.resblock_kernels.size(); ++j) {
       const std::string b = "g.block" + std::to_string(i) + "_" + std::to_string(j);
@@ -75,7 +74,7 @@ std::string hifigan_script_source(const HifiGanConfig& c) {
     for (size_t j = 1; j < c.resblock_kernels.size(); ++j) s << " + y" << j;
     s << ") / " << c.resblock_kernels.size() << ".0\n";
   }
-  s << "    x = torch.conv1d(torch.leaky_relu(x, 0.01), " << normalized("g.post", 1)
+  s << "    x = torch.conv1d(torch.leaky_relu(x, 0.01), " << normalized("g.post")
     << ", g.post.bias, [1], [3])\n"
     << "    return torch.tanh(x).squeeze(1)\n";
   return s.str();
@@ -103,7 +102,13 @@ std::string vocoder_script_source(const FrameVocoderOptions& o, const FrontendCo
   }
   s << "    h = " << layer_norm("x.transpose(1, 2)", "v.final_norm", dim) << "\n"
     << "    out = " << linear("h", "v.head") << ".transpose(1, 2)\n"
-    << "    magnitude = torch.exp(out[:, :" << bins << "]).clamp_max(" << o.max_magnitude() << ")\n"
+    << "    log_magnitude = out[:, :" << bins << "]\n";
+  if (o.magnitude_prior().defined()) {
+    // prior_log_magnitude (frame_vocoder.h).
+    s << "    power = torch.matmul(v.prior_basis, torch.expm1(log_mel.float().clamp_min(0.0)))\n"
+      << "    log_magnitude = log_magnitude + 0.5 * torch.log(power.clamp_min(1e-10))\n";
+  }
+  s << "    magnitude = torch.exp(log_magnitude).clamp_max(" << o.max_magnitude() << ")\n"
     << "    phase = out[:, " << bins << ":]\n"
     << "    spectrum = torch.complex(magnitude * torch.cos(phase), magnitude * torch.sin(phase))\n"
     << "    return torch.istft(spectrum, " << frontend.n_fft
@@ -152,12 +157,16 @@ void bundle_vocoder(torch::jit::Module& exported, nlohmann::json& metadata,
       }
     }
     tree.register_buffer("window", dsp::hann_window(vocoder.frontend, torch::kCPU));
+    if (frame->options().magnitude_prior().defined()) {
+      tree.register_buffer("prior_basis", frame->named_buffers(/*recurse=*/false)["prior_basis"]);
+    }
     exported.register_module("vocoder", tree);
     const FrameVocoderOptions& options = frame->options();
     exported.define(vocoder_script_source(options, vocoder.frontend));
     settings["dim"] = options.dim();
     settings["blocks"] = options.blocks();
     settings["intermediate"] = options.intermediate();
+    settings["magnitude"] = options.magnitude_prior().defined() ? "prior" : "direct";
   }
   exported.define(
       "def audio(self, z: Tensor, labels: Tensor) -> Tensor:\n"

@@ -282,7 +282,17 @@ class VocoderTrainer {
   }
 
   // The per-step means train_step returns, in this order.
-  enum Mean { kLoss, kMel, kSc, kLogMagnitude, kDiscriminator, kAdversarial, kFeature, kMeans };
+  enum Mean {
+    kLoss,
+    kMel,
+    kSc,
+    kLogMagnitude,
+    kPhase,
+    kDiscriminator,
+    kAdversarial,
+    kFeature,
+    kMeans
+  };
 
   struct EpochSums {
     std::vector<double> means = std::vector<double>(kMeans, 0.0);
@@ -363,6 +373,11 @@ class VocoderTrainer {
       torch::NoGradGuard no_grad;
       stft = multi_resolution_stft_loss(prediction.detach(), target);
     }
+    if (v.phase_weight > 0) {
+      torch::Tensor phase = phase_derivative_loss(prediction, target, frontend_);
+      loss = loss + v.phase_weight * phase;
+      terms[kPhase] = phase.item<double>();
+    }
     if (adversarial) {
       DiscriminatorOutputs real;
       {
@@ -398,6 +413,7 @@ class VocoderTrainer {
     event.mel_l1 = means[kMel];
     event.stft_sc = means[kSc];
     event.stft_log_magnitude = means[kLogMagnitude];
+    event.phase = means[kPhase];
     event.discriminator = means[kDiscriminator];
     event.adversarial = means[kAdversarial];
     event.feature_matching = means[kFeature];
@@ -424,6 +440,7 @@ class VocoderTrainer {
                            {"mel_l1", sums.means[kMel] / n},
                            {"stft_sc", sums.means[kSc] / n},
                            {"stft_log_magnitude", sums.means[kLogMagnitude] / n}};
+    if (v.phase_weight > 0) line["phase"] = sums.means[kPhase] / n;
     if (discriminator_) {
       line["discriminator_loss"] = sums.means[kDiscriminator] / n;
       line["adversarial"] = sums.means[kAdversarial] / n;

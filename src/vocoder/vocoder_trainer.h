@@ -48,6 +48,7 @@ struct VocoderStepEvent {
   int64_t steps_per_epoch = 0;
   // Means over the step's micro-batches and ranks.
   double loss = 0, mel_l1 = 0, stft_sc = 0, stft_log_magnitude = 0;
+  double phase = 0;  // the phase-derivative loss (0 when its weight is 0)
   // The adversarial terms (0 without them or before adversarial_from): the discriminators'
   // least-squares loss, and the vocoder's least-squares and feature-matching losses.
   double discriminator = 0, adversarial = 0, feature_matching = 0;

@@ -6,7 +6,10 @@
 
 #include <cmath>
 
+#include "dsp/mel.h"
 #include "dsp/stft.h"
+#include "dsp/vocoder.h"
+#include "vocoder/vocoder_config.h"
 
 namespace audiogan {
 namespace {
@@ -114,11 +117,57 @@ TEST(FrameVocoder, GradientsReachEveryParameter) {
   }
 }
 
+TEST(FrameVocoder, WithAPriorItStartsAtThePseudoInverseMagnitude) {
+  torch::manual_seed(2);
+  const FrontendConfig f = small_frontend();
+  VocoderConfig config;
+  config.dim = 32;
+  config.intermediate = 96;
+  config.blocks = 2;
+  config.magnitude = "prior";
+  FrameVocoder model = make_frame_vocoder(config, f);
+  // A real signal's log-mel. The basis maps its mel power to a linear power whose mel is that
+  // mel again (least squares, exact while the mels are independent); the prior clamps that
+  // power's negative parts, which moves its mel by a little.
+  torch::Tensor x = test_signal(64 * f.hop_length, f.sample_rate);  // [1, T]
+  torch::Tensor log_mel = dsp::log_mel(x, f);                       // [1, n_mels, F]
+  auto [log_magnitude, phase] = model->predict_spectrum(log_mel);
+  const torch::Tensor basis = dsp::mel_pseudo_inverse(f);
+  EXPECT_EQ(basis.sizes(), (std::vector<int64_t>{f.n_fft / 2 + 1, f.n_mels}));
+  EXPECT_TRUE(torch::allclose(log_magnitude, prior_log_magnitude(basis, log_mel), 1e-5, 1e-5));
+  const torch::Tensor fb_t = dsp::mel_filterbank(f).t();  // [M, K]
+  const torch::Tensor mel_power = torch::expm1(log_mel);
+  const auto relative = [&](const torch::Tensor& power) {
+    return ((torch::matmul(fb_t, power) - mel_power).norm() / mel_power.norm()).item<double>();
+  };
+  EXPECT_LT(relative(torch::matmul(basis, mel_power)), 1e-3);
+  EXPECT_LT(relative(torch::exp(2 * log_magnitude)), 0.2);
+  // Without the prior the same network's initial magnitude is near exp(0) everywhere instead.
+  config.magnitude = "direct";
+  torch::manual_seed(2);
+  FrameVocoder direct = make_frame_vocoder(config, f);
+  auto [direct_log_magnitude, direct_phase] = direct->predict_spectrum(log_mel);
+  EXPECT_LT(direct_log_magnitude.abs().mean().item<double>(), 1.0);
+  EXPECT_GT((log_magnitude - direct_log_magnitude).abs().mean().item<double>(), 1.0);
+
+  // Every parameter, the zeroed magnitude rows of the head included, gets a gradient, and the
+  // basis is a buffer, not a parameter (checkpointed, never trained).
+  model->forward(log_mel, f).square().mean().backward();
+  for (const auto& p : model->named_parameters()) {
+    ASSERT_TRUE(p.value().grad().defined()) << p.key();
+    EXPECT_GT(p.value().grad().abs().sum().item<double>(), 0.0) << p.key();
+  }
+  EXPECT_TRUE(model->named_buffers().contains("prior_basis"));
+  EXPECT_FALSE(model->named_parameters().contains("prior_basis"));
+}
+
 TEST(FrameVocoder, CountsMultiplyAccumulatesPerFrame) {
   // dim 256, 8 blocks, 128 mels, n_fft 1024: the default size (docs/vocoder.md's arithmetic).
   FrameVocoderOptions o(128, 1024);
   const int64_t expected = 128 * 256 * 7 + 8 * (256 * 7 + 2 * 256 * 768) + 256 * 1026;
   EXPECT_EQ(frame_vocoder_macs_per_frame(o), expected);
+  o.magnitude_prior(torch::zeros({513, 128}));  // the prior's product, 513 x 128 per frame
+  EXPECT_EQ(frame_vocoder_macs_per_frame(o), expected + 513 * 128);
 }
 
 }  // namespace

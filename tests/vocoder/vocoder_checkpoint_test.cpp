@@ -62,6 +62,9 @@ TEST(VocoderConfig, ValidateNamesTheFlag) {
   c = VocoderConfig();
   c.segment_frames = 1;
   EXPECT_THROW(c.validate(), ConfigError);
+  c = VocoderConfig();
+  c.magnitude = "residual";
+  EXPECT_NE(message_of([&] { c.validate(); }).find("--magnitude"), std::string::npos);
   EXPECT_NO_THROW(VocoderConfig().validate());
 }
 
@@ -121,28 +124,36 @@ TEST(VocoderConfig, FrontendMismatchNamesBothValues) {
 }
 
 TEST(VocoderCheckpoint, SaveAndLoadGiveIdenticalOutputs) {
-  TempDir dir;
-  const VocoderRunConfig config = small_config();
-  torch::manual_seed(11);
-  VocoderModel model = make_vocoder_model(config.vocoder, config.frontend);
-  model->eval();
-  VocoderCheckpointMeta meta;
-  meta.step = 17;
-  meta.config = config;
-  meta.data_root = "/some/data";
-  save_vocoder_checkpoint({dir.file("v.pt")}, model, nullptr, meta);
+  for (const std::string magnitude : {"direct", "prior"}) {
+    TempDir dir;
+    VocoderRunConfig config = small_config();
+    config.vocoder.magnitude = magnitude;
+    torch::manual_seed(11);
+    VocoderModel model = make_vocoder_model(config.vocoder, config.frontend);
+    {
+      torch::NoGradGuard no_grad;  // away from the initialisation's zero rows and biases
+      for (auto& p : model->parameters()) p.add_(torch::randn_like(p) * 0.05);
+    }
+    model->eval();
+    VocoderCheckpointMeta meta;
+    meta.step = 17;
+    meta.config = config;
+    meta.data_root = "/some/data";
+    save_vocoder_checkpoint({dir.file("v.pt")}, model, nullptr, meta);
 
-  VocoderCheckpointReader reader(dir.file("v.pt"));
-  EXPECT_EQ(reader.meta().step, 17);
-  EXPECT_EQ(reader.meta().data_root, "/some/data");
-  EXPECT_EQ(reader.meta().config.vocoder.to_string(), config.vocoder.to_string());
-  VocoderModel loaded = reader.load_model();
-  torch::Tensor mel = torch::rand({2, config.frontend.n_mels, 12}) * 4;
-  torch::NoGradGuard no_grad;
-  EXPECT_TRUE(
-      torch::equal(model->forward(mel, config.frontend), loaded->forward(mel, config.frontend)));
-  torch::optim::AdamW optimizer(loaded->parameters());
-  EXPECT_THROW(reader.load_optimizer(optimizer), DataError);  // saved without one
+    VocoderCheckpointReader reader(dir.file("v.pt"));
+    EXPECT_EQ(reader.meta().step, 17);
+    EXPECT_EQ(reader.meta().data_root, "/some/data");
+    EXPECT_EQ(reader.meta().config.vocoder.to_string(), config.vocoder.to_string());
+    VocoderModel loaded = reader.load_model();
+    torch::Tensor mel = torch::rand({2, config.frontend.n_mels, 12}) * 4;
+    torch::NoGradGuard no_grad;
+    EXPECT_TRUE(
+        torch::equal(model->forward(mel, config.frontend), loaded->forward(mel, config.frontend)))
+        << magnitude;
+    torch::optim::AdamW optimizer(loaded->parameters());
+    EXPECT_THROW(reader.load_optimizer(optimizer), DataError);  // saved without one
+  }
 }
 
 TEST(VocoderCheckpoint, LoadingForAnotherFrontEndNamesBothValues) {

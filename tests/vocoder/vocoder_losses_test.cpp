@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "dsp/mel.h"
 #include "dsp/resynthesis_measures.h"
+#include "dsp/stft.h"
 #include "vocoder/vocoder_losses.h"
 
 namespace audiogan {
@@ -57,6 +58,38 @@ TEST(VocoderLosses, GradientIsFiniteAtSilence) {
                        mel_l1_loss(prediction, target, f, dsp::mel_filterbank(f));
   loss.backward();
   EXPECT_TRUE(torch::isfinite(prediction.grad()).all().item<bool>());
+}
+
+// The phase-derivative loss: 0 for the target and for the target up to a constant phase (a sign
+// flip), 0.5 at half amplitude (every neighbour product halves), and large for the same
+// magnitudes with scrambled phases.
+TEST(PhaseDerivativeLoss, SeesPhaseButNotAConstantPhaseOffset) {
+  const FrontendConfig f = small_frontend();
+  torch::Tensor x = noise(2, 8192);
+  EXPECT_NEAR(phase_derivative_loss(x, x, f).item<double>(), 0.0, 1e-6);
+  EXPECT_NEAR(phase_derivative_loss(-x, x, f).item<double>(), 0.0, 1e-6);
+  EXPECT_NEAR(phase_derivative_loss(0.5 * x, x, f).item<double>(), 0.5, 1e-3);
+
+  // The noise's STFT with every phase redrawn, back to a waveform.
+  torch::manual_seed(9);
+  torch::Tensor spectrum = dsp::stft(x, f);  // [2, K, F]
+  torch::Tensor random_phase = torch::rand(spectrum.sizes()) * (2 * M_PI);
+  torch::Tensor scrambled_spectrum = torch::polar(spectrum.abs(), random_phase);
+  torch::Tensor scrambled = dsp::istft(scrambled_spectrum, f, x.size(1));
+  EXPECT_GT(phase_derivative_loss(scrambled, x, f).item<double>(), 0.7);
+}
+
+// Finite at silence (where the products make it flat) and near it, where it points somewhere.
+TEST(PhaseDerivativeLoss, GradientIsFiniteAtAndNearSilence) {
+  const FrontendConfig f = small_frontend();
+  for (const double scale : {0.0, 1e-4}) {
+    torch::Tensor prediction = (scale * noise(1, 2048, 7)).requires_grad_();
+    phase_derivative_loss(prediction, noise(1, 2048), f).backward();
+    EXPECT_TRUE(torch::isfinite(prediction.grad()).all().item<bool>()) << scale;
+    if (scale > 0) {
+      EXPECT_GT(prediction.grad().abs().sum().item<double>(), 0.0);
+    }
+  }
 }
 
 TEST(ResynthesisMeasures, IdenticalSignalsGiveMinusInfinityAndZero) {

@@ -16,11 +16,14 @@
 namespace audiogan {
 namespace {
 
-// A small random vocoder of `arch` for the export fixture's front end (the default one at 32
-// mels): a 2-block vocos, or HiFi-GAN V3's generator at 32 channels.
-LoadedVocoder small_vocoder(int n_mels, const std::string& arch = "vocos") {
+// A small random vocoder of `kind` for the export fixture's front end (the default one at 32
+// mels): a 2-block vocos ("vocos-prior": with --magnitude prior), or HiFi-GAN V3's generator at
+// 32 channels.
+LoadedVocoder small_vocoder(int n_mels, const std::string& kind = "vocos") {
   torch::manual_seed(5);
+  const std::string arch = kind == "hifigan" ? "hifigan" : "vocos";
   VocoderConfig config = VocoderConfig::for_arch(arch);
+  if (kind == "vocos-prior") config.magnitude = "prior";
   config.dim = 32;
   config.intermediate = 64;
   config.blocks = 2;
@@ -71,7 +74,10 @@ TEST_P(VocoderScript, ABundledVocoderRunsInTorchScriptAsInAudiogan) {
   EXPECT_TRUE(torch::allclose(audio, direct, 1e-4, 1e-5));
   const auto metadata = nlohmann::json::parse(module.attr("metadata").toStringRef());
   EXPECT_EQ(metadata["vocoder"]["path"], "small-vocoder");
-  EXPECT_EQ(metadata["vocoder"]["arch"], GetParam());
+  EXPECT_EQ(metadata["vocoder"]["arch"], GetParam() == "hifigan" ? "hifigan" : "vocos");
+  if (GetParam() != "hifigan") {
+    EXPECT_EQ(metadata["vocoder"]["magnitude"], GetParam() == "vocos" ? "direct" : "prior");
+  }
   EXPECT_TRUE(metadata["methods"].contains("vocode"));
 
   // Python's torch.jit.load gives the same waveform.
@@ -85,7 +91,8 @@ TEST_P(VocoderScript, ABundledVocoderRunsInTorchScriptAsInAudiogan) {
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryArch, VocoderScript, ::testing::Values("vocos", "hifigan"));
+INSTANTIATE_TEST_SUITE_P(EveryArch, VocoderScript,
+                         ::testing::Values("vocos", "vocos-prior", "hifigan"));
 
 TEST(VocoderScriptBundle, AVocoderForAnotherFrontEndIsNotBundled) {
   train_testing::TinyRun dir;
