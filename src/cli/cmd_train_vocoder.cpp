@@ -207,6 +207,9 @@ void add_train_vocoder_command(CLI::App& app) {
   vocoder_flag(cmd, f, "--magnitude", &VocoderConfig::magnitude,
                "{direct, prior}: vocos's head predicts the log-magnitude (direct) or a "
                "correction to the mel pseudo-inverse's (prior)");
+  vocoder_flag(cmd, f, "--phase", &VocoderConfig::phase,
+               "{direct, integrated}: vocos's head predicts each frame's phase (direct) or also "
+               "its advance per frame, summed over time (integrated)");
   vocoder_flag(cmd, f, "--segment-frames", &VocoderConfig::segment_frames,
                "Frames per training segment, [2, 4096]");
   vocoder_flag(cmd, f, "--batch", &VocoderConfig::batch, "Segments per step, [1, 4096]");

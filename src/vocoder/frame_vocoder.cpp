@@ -80,7 +80,9 @@ void FrameVocoderImpl::reset() {
   }
   final_norm_ = register_module(
       "final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim()}).eps(1e-6)));
-  head_ = register_module("head", torch::nn::Linear(o.dim(), o.n_fft() + 2));
+  // Log-magnitude and phase per bin, and with an integrated phase each bin's advance per frame.
+  const int64_t head_parts = o.integrated_phase() ? 3 : 2;
+  head_ = register_module("head", torch::nn::Linear(o.dim(), head_parts * (o.n_fft() / 2 + 1)));
   // Vocos initialises convolutions and linears with trunc_normal(std=0.02), bias 0; a plain
   // normal at the same std is within LibTorch 1.13's API and behaves alike.
   for (auto& p : named_parameters()) {
@@ -114,6 +116,11 @@ torch::Tensor prior_log_magnitude(const torch::Tensor& basis, const torch::Tenso
   return 0.5 * torch::log(power.to(torch::kFloat32).clamp_min(1e-10));
 }
 
+torch::Tensor integrate_phase(const torch::Tensor& phase, const torch::Tensor& advance) {
+  // In float32: the sum grows with the clip's length, and bf16 would lose the angle in it.
+  return phase.to(torch::kFloat32) + torch::cumsum(advance.to(torch::kFloat32), /*dim=*/2);
+}
+
 std::pair<torch::Tensor, torch::Tensor> FrameVocoderImpl::predict_spectrum(
     const torch::Tensor& log_mel) {
   TORCH_CHECK(log_mel.dim() == 3 && log_mel.size(1) == options_.n_mels(),
@@ -123,11 +130,14 @@ std::pair<torch::Tensor, torch::Tensor> FrameVocoderImpl::predict_spectrum(
   x = channel_norm(embed_norm_, x);
   for (const auto& block : *blocks_) x = block->as<ConvNeXtBlock>()->forward(x);
   torch::Tensor h = final_norm_(x.transpose(1, 2));  // [B, T, dim]
-  torch::Tensor out = head_(h).transpose(1, 2);      // [B, n_fft + 2, T]
-  auto parts = out.chunk(2, /*dim=*/1);              // 2 x [B, n_fft/2+1, T]
-  if (prior_basis_.defined())
-    return {parts[0] + prior_log_magnitude(prior_basis_, log_mel), parts[1]};
-  return {parts[0], parts[1]};
+  torch::Tensor out = head_(h).transpose(1, 2);      // [B, parts x (n_fft/2+1), T]
+  auto parts = out.chunk(options_.integrated_phase() ? 3 : 2, /*dim=*/1);  // [B, n_fft/2+1, T]
+  torch::Tensor log_magnitude = parts[0], phase = parts[1];
+  if (prior_basis_.defined()) {
+    log_magnitude = log_magnitude + prior_log_magnitude(prior_basis_, log_mel);
+  }
+  if (options_.integrated_phase()) phase = integrate_phase(phase, parts[2]);
+  return {log_magnitude, phase};
 }
 
 torch::Tensor FrameVocoderImpl::synthesise(const torch::Tensor& log_magnitude,
@@ -162,13 +172,14 @@ void FrameVocoderImpl::pretty_print(std::ostream& stream) const {
   stream << "audiogan::FrameVocoder(n_mels=" << o.n_mels() << ", n_fft=" << o.n_fft()
          << ", dim=" << o.dim() << ", intermediate=" << o.intermediate()
          << ", blocks=" << o.blocks() << ", kernel=" << o.kernel()
-         << ", magnitude=" << (o.magnitude_prior().defined() ? "prior" : "direct") << ")";
+         << ", magnitude=" << (o.magnitude_prior().defined() ? "prior" : "direct")
+         << ", phase=" << (o.integrated_phase() ? "integrated" : "direct") << ")";
 }
 
 int64_t frame_vocoder_macs_per_frame(const FrameVocoderOptions& o) {
   const int64_t embed = o.n_mels() * o.dim() * o.kernel();
   const int64_t block = o.dim() * o.kernel() + 2 * o.dim() * o.intermediate();
-  const int64_t head = o.dim() * (o.n_fft() + 2);
+  const int64_t head = o.dim() * (o.integrated_phase() ? 3 : 2) * (o.n_fft() / 2 + 1);
   const int64_t prior = o.magnitude_prior().defined() ? (o.n_fft() / 2 + 1) * o.n_mels() : 0;
   return embed + o.blocks() * block + head + prior;
 }
@@ -180,6 +191,7 @@ FrameVocoder make_frame_vocoder(const VocoderConfig& config, const FrontendConfi
                                     .blocks(config.blocks)
                                     .max_magnitude(config.max_magnitude);
   if (config.magnitude == "prior") options.magnitude_prior(dsp::mel_pseudo_inverse(frontend));
+  options.integrated_phase(config.phase == "integrated");
   return FrameVocoder(options);
 }
 

@@ -25,6 +25,9 @@ struct FrameVocoderOptions {
   // mel_pseudo_inverse): the head's log-magnitude is then a correction to the log of the
   // magnitude it gives (VocoderConfig::magnitude "prior").
   TORCH_ARG(torch::Tensor, magnitude_prior);
+  // When true the head also predicts each bin's phase advance per frame, and the phase is the
+  // direct prediction plus the advances summed over time (VocoderConfig::phase "integrated").
+  TORCH_ARG(bool, integrated_phase) = false;
 };
 
 // One ConvNeXt block (Liu et al. 2022) on a sequence: depthwise conv k7, LayerNorm over
@@ -65,7 +68,8 @@ class FrameVocoderImpl : public VocoderModelImpl {
   double macs_per_frame() const override;
 
   // The backbone and the head's linear layer: [B, n_mels, T] -> log-magnitude and phase, each
-  // [B, n_fft/2+1, T] (the log-magnitude with the prior's added when there is one).
+  // [B, n_fft/2+1, T] (the log-magnitude with the prior's added when there is one; the phase
+  // with the summed advances when integrated).
   std::pair<torch::Tensor, torch::Tensor> predict_spectrum(const torch::Tensor& log_mel);
 
   // The head's synthesis without the network: log-magnitude and phase [B, n_fft/2+1, T] ->
@@ -91,6 +95,13 @@ TORCH_MODULE(FrameVocoder);
 // [B, n_mels, T]: 0.5 log(max(basis expm1(log_mel), 1e-10)), [B, K, T], float32. The floor is
 // FreeV's 1e-5 on the magnitude.
 torch::Tensor prior_log_magnitude(const torch::Tensor& basis, const torch::Tensor& log_mel);
+
+// The integrated phase: phase + the advances summed over frames, phase[t] + sum_{u <= t}
+// advance[u]; both [B, K, T], float32 out. A frame-rate network sees the same input at every
+// frame of a steady tone, so it cannot give that tone's phase directly (it moves by the tone's
+// frequency x hop each frame, 2 pi k hop / n_fft at bin k's centre); a constant advance is what
+// it can give, and the sum turns it into the moving phase (a phase vocoder's rule).
+torch::Tensor integrate_phase(const torch::Tensor& phase, const torch::Tensor& advance);
 
 // Multiply-accumulates of one forward pass per frame (backbone and head; the iSTFT not
 // counted), for the cost arithmetic of docs/vocoder.md.

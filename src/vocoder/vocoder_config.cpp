@@ -28,6 +28,7 @@ void visit_vocoder(Config& c, Visitor&& visit) {
   visit("intermediate", c.intermediate);
   visit("max_magnitude", c.max_magnitude);
   visit("magnitude", c.magnitude);
+  visit("phase", c.phase);
   visit("segment_frames", c.segment_frames);
   visit("batch", c.batch);
   visit("steps_per_epoch", c.steps_per_epoch);
@@ -92,6 +93,7 @@ void VocoderConfig::validate() const {
   require(max_magnitude > 0 && max_magnitude <= 1e6, "max-magnitude", "(0, 1e6]",
           str(max_magnitude));
   require(magnitude == "direct" || magnitude == "prior", "magnitude", "{direct, prior}", magnitude);
+  require(phase == "direct" || phase == "integrated", "phase", "{direct, integrated}", phase);
   require(segment_frames >= 2 && segment_frames <= 4096, "segment-frames", "[2, 4096]",
           str(segment_frames));
   require(batch >= 1 && batch <= 4096, "batch", "[1, 4096]", str(batch));

@@ -26,6 +26,9 @@ struct VocoderConfig {
   // from the spectral envelope Griffin-Lim inverts and the network learns the detail and the
   // phase (FreeV, Lv et al. 2024).
   std::string magnitude = "direct";  // {direct, prior}
+  // vocos's phase: "direct" each frame's phase (Vocos); "integrated" also each frame's advance,
+  // summed over time (frame_vocoder.h integrate_phase).
+  std::string phase = "direct";  // {direct, integrated}
 
   // Training (vocoder/vocoder_trainer.h).
   int segment_frames = 32;    // frames per training segment (segment = frames * hop samples)
@@ -39,8 +42,8 @@ struct VocoderConfig {
   double weight_decay = 0.01;  // AdamW decoupled weight decay, [0, 1)
   // Loss weights. Without an adversarial term only their ratio matters (Adam is invariant to the
   // loss scale); equal weights are a starting point, not a measured optimum.
-  double mel_weight = 1.0;   // weight of the mel L1 loss, [0, inf)
-  double stft_weight = 1.0;  // weight of the multi-resolution STFT loss, [0, inf)
+  double mel_weight = 1.0;    // weight of the mel L1 loss, [0, inf)
+  double stft_weight = 1.0;   // weight of the multi-resolution STFT loss, [0, inf)
   double phase_weight = 0.0;  // weight of the phase-derivative loss (vocoder_losses.h), [0, inf)
   // The adversarial terms: HiFi-GAN's multi-period and multi-scale discriminators with their
   // least-squares losses and feature matching, added to the reconstruction losses from step

@@ -91,8 +91,8 @@ torch::Tensor phase_derivative_loss(const torch::Tensor& prediction, const torch
   torch::Tensor loss = torch::zeros({}, p.options());
   for (const int64_t axis : {2, 1}) {  // time (instantaneous frequency), frequency (group delay)
     torch::Tensor reference = neighbour_products(t, axis);
-    loss = loss + (neighbour_products(p, axis) - reference).norm() /
-                      reference.norm().clamp_min(1e-7);
+    loss =
+        loss + (neighbour_products(p, axis) - reference).norm() / reference.norm().clamp_min(1e-7);
   }
   return loss / 2.0;
 }

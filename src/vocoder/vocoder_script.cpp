@@ -40,8 +40,8 @@ void hifigan_block(std::ostringstream& s, const std::string& b, const HifiGanCon
     const int64_t d = dilations[i];
     const std::string dilated = b + ".dilated" + std::to_string(i);
     s << "    h = torch.conv1d(torch.leaky_relu(" << out << ", " << kHifiGanLeakySlope << "), "
-      << normalized(dilated) << ", " << dilated << ".bias, [1], [" << (kernel * d - d) / 2
-      << "], [" << d << "])\n";
+      << normalized(dilated) << ", " << dilated << ".bias, [1], [" << (kernel * d - d) / 2 << "], ["
+      << d << "])\n";
     if (c.resblock == 1) {
       const std::string plain = b + ".plain" + std::to_string(i);
       s << "    h = torch.conv1d(torch.leaky_relu(h, " << kHifiGanLeakySlope << "), "
@@ -109,8 +109,12 @@ std::string vocoder_script_source(const FrameVocoderOptions& o, const FrontendCo
       << "    log_magnitude = log_magnitude + 0.5 * torch.log(power.clamp_min(1e-10))\n";
   }
   s << "    magnitude = torch.exp(log_magnitude).clamp_max(" << o.max_magnitude() << ")\n"
-    << "    phase = out[:, " << bins << ":]\n"
-    << "    spectrum = torch.complex(magnitude * torch.cos(phase), magnitude * torch.sin(phase))\n"
+    << "    phase = out[:, " << bins << ":" << 2 * bins << "]\n";
+  if (o.integrated_phase()) {
+    // integrate_phase (frame_vocoder.h).
+    s << "    phase = phase + torch.cumsum(out[:, " << 2 * bins << ":], 2)\n";
+  }
+  s << "    spectrum = torch.complex(magnitude * torch.cos(phase), magnitude * torch.sin(phase))\n"
     << "    return torch.istft(spectrum, " << frontend.n_fft
     << ", hop_length=" << frontend.hop_length << ", win_length=" << frontend.win_length
     << ", window=v.window, center=True, normalized=False, onesided=True, length=out.size(2) * "
@@ -167,6 +171,7 @@ void bundle_vocoder(torch::jit::Module& exported, nlohmann::json& metadata,
     settings["blocks"] = options.blocks();
     settings["intermediate"] = options.intermediate();
     settings["magnitude"] = options.magnitude_prior().defined() ? "prior" : "direct";
+    settings["phase"] = options.integrated_phase() ? "integrated" : "direct";
   }
   exported.define(
       "def audio(self, z: Tensor, labels: Tensor) -> Tensor:\n"

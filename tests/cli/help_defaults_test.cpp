@@ -137,6 +137,7 @@ std::vector<Command> commands() {
                    {"--dim", shown(voc.dim)},
                    {"--blocks", shown(voc.blocks)},
                    {"--magnitude", voc.magnitude},
+                   {"--phase", voc.phase},
                    {"--intermediate", shown(voc.intermediate)},
                    {"--segment-frames", shown(voc.segment_frames)},
                    {"--batch", shown(voc.batch)},

@@ -161,6 +161,33 @@ TEST(FrameVocoder, WithAPriorItStartsAtThePseudoInverseMagnitude) {
   EXPECT_FALSE(model->named_parameters().contains("prior_basis"));
 }
 
+TEST(FrameVocoder, AnIntegratedPhaseSumsTheAdvancesOverFrames) {
+  const FrontendConfig f = small_frontend();
+  const int64_t bins = f.n_fft / 2 + 1;
+  VocoderConfig config;
+  config.dim = 32;
+  config.intermediate = 96;
+  config.blocks = 2;
+  config.phase = "integrated";
+  FrameVocoder model = make_frame_vocoder(config, f);
+  auto head = model->named_parameters();
+  {
+    // The head gives phase 0.3 and advance 0.5 at every frame: a steady tone's pattern.
+    torch::NoGradGuard no_grad;
+    head["head.weight"].zero_();
+    head["head.bias"].narrow(0, bins, bins).fill_(0.3);
+    head["head.bias"].narrow(0, 2 * bins, bins).fill_(0.5);
+  }
+  EXPECT_EQ(head["head.bias"].size(0), 3 * bins);
+  auto [log_magnitude, phase] = model->predict_spectrum(torch::rand({2, f.n_mels, 6}) * 3);
+  ASSERT_EQ(phase.sizes(), (std::vector<int64_t>{2, bins, 6}));
+  for (int64_t t = 0; t < 6; ++t) {
+    EXPECT_NEAR(phase.select(2, t).mean().item<double>(), 0.3 + 0.5 * (t + 1), 1e-5) << t;
+  }
+  EXPECT_TRUE(torch::allclose(integrate_phase(torch::zeros({1, 1, 3}), torch::ones({1, 1, 3})),
+                              torch::tensor({1.0f, 2.0f, 3.0f}).view({1, 1, 3})));
+}
+
 TEST(FrameVocoder, CountsMultiplyAccumulatesPerFrame) {
   // dim 256, 8 blocks, 128 mels, n_fft 1024: the default size (docs/vocoder.md's arithmetic).
   FrameVocoderOptions o(128, 1024);
@@ -168,6 +195,8 @@ TEST(FrameVocoder, CountsMultiplyAccumulatesPerFrame) {
   EXPECT_EQ(frame_vocoder_macs_per_frame(o), expected);
   o.magnitude_prior(torch::zeros({513, 128}));  // the prior's product, 513 x 128 per frame
   EXPECT_EQ(frame_vocoder_macs_per_frame(o), expected + 513 * 128);
+  o.integrated_phase(true);  // the head's third part, dim x 513
+  EXPECT_EQ(frame_vocoder_macs_per_frame(o), expected + 513 * 128 + 256 * 513);
 }
 
 }  // namespace

@@ -17,13 +17,16 @@ namespace audiogan {
 namespace {
 
 // A small random vocoder of `kind` for the export fixture's front end (the default one at 32
-// mels): a 2-block vocos ("vocos-prior": with --magnitude prior), or HiFi-GAN V3's generator at
-// 32 channels.
+// mels): a 2-block vocos ("vocos-prior-integrated": with --magnitude prior --phase integrated),
+// or HiFi-GAN V3's generator at 32 channels.
 LoadedVocoder small_vocoder(int n_mels, const std::string& kind = "vocos") {
   torch::manual_seed(5);
   const std::string arch = kind == "hifigan" ? "hifigan" : "vocos";
   VocoderConfig config = VocoderConfig::for_arch(arch);
-  if (kind == "vocos-prior") config.magnitude = "prior";
+  if (kind == "vocos-prior-integrated") {
+    config.magnitude = "prior";
+    config.phase = "integrated";
+  }
   config.dim = 32;
   config.intermediate = 64;
   config.blocks = 2;
@@ -77,6 +80,7 @@ TEST_P(VocoderScript, ABundledVocoderRunsInTorchScriptAsInAudiogan) {
   EXPECT_EQ(metadata["vocoder"]["arch"], GetParam() == "hifigan" ? "hifigan" : "vocos");
   if (GetParam() != "hifigan") {
     EXPECT_EQ(metadata["vocoder"]["magnitude"], GetParam() == "vocos" ? "direct" : "prior");
+    EXPECT_EQ(metadata["vocoder"]["phase"], GetParam() == "vocos" ? "direct" : "integrated");
   }
   EXPECT_TRUE(metadata["methods"].contains("vocode"));
 
@@ -92,7 +96,7 @@ TEST_P(VocoderScript, ABundledVocoderRunsInTorchScriptAsInAudiogan) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryArch, VocoderScript,
-                         ::testing::Values("vocos", "vocos-prior", "hifigan"));
+                         ::testing::Values("vocos", "vocos-prior-integrated", "hifigan"));
 
 TEST(VocoderScriptBundle, AVocoderForAnotherFrontEndIsNotBundled) {
   train_testing::TinyRun dir;
