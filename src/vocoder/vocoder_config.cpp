@@ -94,6 +94,10 @@ void VocoderConfig::validate() const {
           str(max_magnitude));
   require(magnitude == "direct" || magnitude == "prior", "magnitude", "{direct, prior}", magnitude);
   require(phase == "direct" || phase == "integrated", "phase", "{direct, integrated}", phase);
+  // Both shape vocos's head; HiFi-GAN has none, so asking for them there is a mistake.
+  require(arch == "vocos" || magnitude == "direct", "magnitude", "direct with --arch hifigan",
+          magnitude);
+  require(arch == "vocos" || phase == "direct", "phase", "direct with --arch hifigan", phase);
   require(segment_frames >= 2 && segment_frames <= 4096, "segment-frames", "[2, 4096]",
           str(segment_frames));
   require(batch >= 1 && batch <= 4096, "batch", "[1, 4096]", str(batch));

@@ -65,6 +65,12 @@ TEST(VocoderConfig, ValidateNamesTheFlag) {
   c = VocoderConfig();
   c.magnitude = "residual";
   EXPECT_NE(message_of([&] { c.validate(); }).find("--magnitude"), std::string::npos);
+  c = VocoderConfig::for_arch("hifigan");  // its generator has no iSTFT head to shape
+  c.phase = "integrated";
+  EXPECT_NE(message_of([&] { c.validate(); }).find("--phase"), std::string::npos);
+  c.phase = "direct";
+  c.magnitude = "prior";
+  EXPECT_NE(message_of([&] { c.validate(); }).find("--magnitude"), std::string::npos);
   EXPECT_NO_THROW(VocoderConfig().validate());
 }
 
