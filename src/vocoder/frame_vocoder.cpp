@@ -14,6 +14,12 @@ torch::Tensor channel_norm(torch::nn::LayerNorm& norm, const torch::Tensor& x) {
   return norm(x.to(torch::kFloat32).transpose(1, 2)).transpose(1, 2);
 }
 
+// The head's parts, each n_fft/2+1 rows: log-magnitude and phase, and with an integrated phase
+// each bin's advance per frame.
+int64_t head_parts(const FrameVocoderOptions& o) {
+  return o.integrated_phase() ? 3 : 2;
+}
+
 }  // namespace
 
 ConvNeXtBlockImpl::ConvNeXtBlockImpl(int64_t dim, int64_t intermediate, int64_t kernel,
@@ -80,9 +86,7 @@ void FrameVocoderImpl::reset() {
   }
   final_norm_ = register_module(
       "final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.dim()}).eps(1e-6)));
-  // Log-magnitude and phase per bin, and with an integrated phase each bin's advance per frame.
-  const int64_t head_parts = o.integrated_phase() ? 3 : 2;
-  head_ = register_module("head", torch::nn::Linear(o.dim(), head_parts * (o.n_fft() / 2 + 1)));
+  head_ = register_module("head", torch::nn::Linear(o.dim(), head_parts(o) * (o.n_fft() / 2 + 1)));
   // Vocos initialises convolutions and linears with trunc_normal(std=0.02), bias 0; a plain
   // normal at the same std is within LibTorch 1.13's API and behaves alike.
   for (auto& p : named_parameters()) {
@@ -129,9 +133,9 @@ std::pair<torch::Tensor, torch::Tensor> FrameVocoderImpl::predict_spectrum(
   torch::Tensor x = embed_(log_mel.to(torch::kFloat32));  // [B, dim, T]
   x = channel_norm(embed_norm_, x);
   for (const auto& block : *blocks_) x = block->as<ConvNeXtBlock>()->forward(x);
-  torch::Tensor h = final_norm_(x.transpose(1, 2));  // [B, T, dim]
-  torch::Tensor out = head_(h).transpose(1, 2);      // [B, parts x (n_fft/2+1), T]
-  auto parts = out.chunk(options_.integrated_phase() ? 3 : 2, /*dim=*/1);  // [B, n_fft/2+1, T]
+  torch::Tensor h = final_norm_(x.transpose(1, 2));         // [B, T, dim]
+  torch::Tensor out = head_(h).transpose(1, 2);             // [B, parts x (n_fft/2+1), T]
+  auto parts = out.chunk(head_parts(options_), /*dim=*/1);  // each [B, n_fft/2+1, T]
   torch::Tensor log_magnitude = parts[0], phase = parts[1];
   if (prior_basis_.defined()) {
     log_magnitude = log_magnitude + prior_log_magnitude(prior_basis_, log_mel);
@@ -179,7 +183,7 @@ void FrameVocoderImpl::pretty_print(std::ostream& stream) const {
 int64_t frame_vocoder_macs_per_frame(const FrameVocoderOptions& o) {
   const int64_t embed = o.n_mels() * o.dim() * o.kernel();
   const int64_t block = o.dim() * o.kernel() + 2 * o.dim() * o.intermediate();
-  const int64_t head = o.dim() * (o.integrated_phase() ? 3 : 2) * (o.n_fft() / 2 + 1);
+  const int64_t head = o.dim() * head_parts(o) * (o.n_fft() / 2 + 1);
   const int64_t prior = o.magnitude_prior().defined() ? (o.n_fft() / 2 + 1) * o.n_mels() : 0;
   return embed + o.blocks() * block + head + prior;
 }
