@@ -29,6 +29,15 @@ FrameVocoderOptions small_options(const FrontendConfig& f) {
   return FrameVocoderOptions(f.n_mels, f.n_fft).dim(32).intermediate(96).blocks(2);
 }
 
+// small_options' size as train-vocoder's settings, for make_frame_vocoder.
+VocoderConfig small_config() {
+  VocoderConfig config;
+  config.dim = 32;
+  config.intermediate = 96;
+  config.blocks = 2;
+  return config;
+}
+
 // Two tones and a little noise, nowhere silent: [1, length].
 torch::Tensor test_signal(int64_t length, int sample_rate) {
   torch::manual_seed(3);
@@ -120,10 +129,7 @@ TEST(FrameVocoder, GradientsReachEveryParameter) {
 TEST(FrameVocoder, WithAPriorItStartsAtThePseudoInverseMagnitude) {
   torch::manual_seed(2);
   const FrontendConfig f = small_frontend();
-  VocoderConfig config;
-  config.dim = 32;
-  config.intermediate = 96;
-  config.blocks = 2;
+  VocoderConfig config = small_config();
   config.magnitude = "prior";
   FrameVocoder model = make_frame_vocoder(config, f);
   // A real signal's log-mel. The basis maps its mel power to a linear power whose mel is that
@@ -164,10 +170,7 @@ TEST(FrameVocoder, WithAPriorItStartsAtThePseudoInverseMagnitude) {
 TEST(FrameVocoder, AnIntegratedPhaseSumsTheAdvancesOverFrames) {
   const FrontendConfig f = small_frontend();
   const int64_t bins = f.n_fft / 2 + 1;
-  VocoderConfig config;
-  config.dim = 32;
-  config.intermediate = 96;
-  config.blocks = 2;
+  VocoderConfig config = small_config();
   config.phase = "integrated";
   FrameVocoder model = make_frame_vocoder(config, f);
   auto head = model->named_parameters();
