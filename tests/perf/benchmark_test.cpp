@@ -189,12 +189,14 @@ TEST(Benchmark, VocoderTimingCoversBothVocodersAtTheAskedLength) {
   // 3.7 MMAC per frame at 86 frames per second (docs/vocoder.md).
   EXPECT_NEAR(v.learned_gmac_per_audio_second, 0.32, 0.02);
   // HiFi-GAN's three generators, V1 the costliest (about 26 GMAC per second of audio, the
-  // paper's arithmetic) and each slower than the frame-rate design.
+  // paper's arithmetic) and each costlier in arithmetic than the frame-rate design. Only the
+  // arithmetic is compared: wall times are the benchmark's to report, not a test's to assert.
   ASSERT_EQ(v.hifigan.size(), 3u);
   EXPECT_EQ(v.hifigan[0].configuration, "v1");
   EXPECT_NEAR(v.hifigan[0].gmac_per_audio_second, 26.0, 4.0);
   for (const auto& h : v.hifigan) {
-    EXPECT_GT(h.seconds, v.learned_seconds) << h.configuration;
+    EXPECT_GT(h.seconds, 0.0) << h.configuration;
+    EXPECT_GT(h.gmac_per_audio_second, v.learned_gmac_per_audio_second) << h.configuration;
     EXPECT_LT(h.gmac_per_audio_second, v.hifigan[0].gmac_per_audio_second + 1e-9)
         << h.configuration;
   }
