@@ -7,6 +7,7 @@
 #include "audio/audio_file.h"
 #include "core/threads.h"
 #include "dsp/mel.h"
+#include "dsp/phase_gradient.h"
 #include "dsp/stft.h"
 #include "dsp/vocoder.h"
 #include "run_benchmarks.h"
@@ -53,6 +54,33 @@ void BM_LogMelToAudio_Cymbal128x512(benchmark::State& state) {
   state.counters["mel_sc_db"] = dsp::mel_spectral_convergence_db(in.log_mel, audio, in.config);
 }
 BENCHMARK(BM_LogMelToAudio_Cymbal128x512)->Arg(32)->Arg(64)->Unit(benchmark::kMillisecond);
+
+// The mel inversion alone (non-negative least squares), the first stage of log_mel_to_audio.
+void BM_MelToLinear_Cymbal128x512(benchmark::State& state) {
+  configure_threads(0);
+  const Input& in = input();
+  torch::Tensor mel_power = torch::expm1(in.log_mel);
+  torch::Tensor linear;
+  for (auto _ : state) {
+    linear = dsp::mel_to_linear(mel_power, in.config);
+    benchmark::DoNotOptimize(linear.data_ptr());
+  }
+}
+BENCHMARK(BM_MelToLinear_Cymbal128x512)->Unit(benchmark::kMillisecond);
+
+
+// Griffin-Lim's default start alone: phase-gradient heuristic integration of the true magnitude.
+void BM_PghiPhase_Cymbal(benchmark::State& state) {
+  configure_threads(0);
+  const Input& in = input();
+  torch::Tensor fallback = dsp::uniform_unit_phases(in.true_magnitude.sizes(), 0);
+  torch::Tensor phases;
+  for (auto _ : state) {
+    phases = dsp::pghi_phase(in.true_magnitude, fallback, in.config);
+    benchmark::DoNotOptimize(phases.data_ptr());
+  }
+}
+BENCHMARK(BM_PghiPhase_Cymbal)->Unit(benchmark::kMillisecond);
 
 void BM_GriffinLimOnTrueMagnitude_Cymbal(benchmark::State& state) {
   configure_threads(0);

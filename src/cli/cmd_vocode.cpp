@@ -20,7 +20,8 @@ struct VocodeOptions {
   std::string vocoder = "griffin-lim";  // or a folder/checkpoint of train-vocoder
   FrontendConfig frontend;
   dsp::GriffinLimOptions griffin_lim;
-  bool zero_init = false;
+  std::string phase_start = dsp::phase_start_name(dsp::GriffinLimOptions{}.start);
+  bool zero_init = false;  // the older spelling of --phase-start zero
   bool float_wav = false;
   int threads = 0;
 };
@@ -43,7 +44,9 @@ void run_vocode(VocodeOptions options) {
   if (!torch::isfinite(log_mel).all().item<bool>()) {
     throw DataError("vocode: " + options.input + ": the log-mel holds NaN or infinite values");
   }
-  options.griffin_lim.random_init = !options.zero_init;
+  options.griffin_lim.start = options.zero_init
+                                  ? dsp::PhaseStart::zero
+                                  : dsp::parse_phase_start(options.phase_start, "--phase-start");
   // Loaded before the clock starts: the time printed is the synthesis alone. A vocoder trained
   // for another front end than the flags describe is an error naming both values.
   const ChosenVocoder learned = choose_vocoder(options.vocoder, options.frontend);
@@ -92,9 +95,15 @@ void add_vocode_command(CLI::App& app) {
                    "Fast Griffin-Lim momentum, [0, 1); 0 = plain Griffin-Lim")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.999999));
+  command
+      ->add_option("--phase-start", options->phase_start,
+                   "Griffin-Lim's starting phase: pghi (phase-gradient heuristic integration, "
+                   "random where the magnitude is 100 dB below its peak), random or zero")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"pghi", "random", "zero"}));
   command->add_option("--seed", options->griffin_lim.seed, "Seed of the random initial phase")
       ->capture_default_str();
-  command->add_flag("--zero-init", options->zero_init, "Start from zero phase instead of random");
+  command->add_flag("--zero-init", options->zero_init, "Same as --phase-start zero");
   command->add_flag("--float", options->float_wav, "Write 32-bit float WAV instead of 16-bit PCM");
   add_frontend_flags(*command, options->frontend);
   add_threads_flag(*command, options->threads);

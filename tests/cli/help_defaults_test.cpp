@@ -107,6 +107,7 @@ std::vector<Command> commands() {
   Command vocode{"vocode",
                  {{"--iters", shown(griffin_lim.iterations)},
                   {"--momentum", shown(griffin_lim.momentum)},
+                  {"--phase-start", dsp::phase_start_name(griffin_lim.start)},
                   {"--seed", shown(griffin_lim.seed)},
                   {"--threads", shown(train.threads)}},
                  {"--vocoder"}};

@@ -44,6 +44,13 @@ inline const FixtureSetting kFixtureSettings[] = {
     {"sr16k", make_frontend(16000, 512, 512, 128, 80, 20, 0, "slaney", "slaney")},
 };
 
+// The default front end with clips kept at their own length (no padding or cut to `frames`).
+inline FrontendConfig whole_clip_frontend() {
+  FrontendConfig config;
+  config.frames = 0;
+  return config;
+}
+
 // max |actual - expected| / max |expected|: the parity measure of the front end.
 inline double relative_max_error(const torch::Tensor& actual, const torch::Tensor& expected) {
   return ((actual - expected).abs().max() / expected.abs().max()).item<double>();

@@ -106,7 +106,7 @@ GeneratedSource replay_source(const EvaluationReference& ref, bool collapsed) {
     source.to_audio = [fe](const torch::Tensor& log_mels, uint64_t /*seed*/) {
       dsp::GriffinLimOptions gl;
       gl.iterations = 8;
-      gl.random_init = false;
+      gl.start = dsp::PhaseStart::zero;
       const torch::Tensor wav = dsp::log_mel_to_audio(log_mels, fe, gl).contiguous();  // [B, T]
       std::vector<std::vector<float>> out;
       for (int64_t i = 0; i < wav.size(0); ++i) {
