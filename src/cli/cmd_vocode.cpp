@@ -95,15 +95,17 @@ void add_vocode_command(CLI::App& app) {
                    "Fast Griffin-Lim momentum, [0, 1); 0 = plain Griffin-Lim")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.999999));
-  command
-      ->add_option("--phase-start", options->phase_start,
-                   "Griffin-Lim's starting phase: pghi (phase-gradient heuristic integration, "
-                   "random where the magnitude is 100 dB below its peak), random or zero")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"pghi", "random", "zero"}));
+  CLI::Option* phase_start =
+      command
+          ->add_option("--phase-start", options->phase_start,
+                       "Griffin-Lim's starting phase: pghi (phase-gradient heuristic integration, "
+                       "random where the magnitude is 100 dB below its peak), random or zero")
+          ->capture_default_str()
+          ->check(CLI::IsMember({"pghi", "random", "zero"}));
   command->add_option("--seed", options->griffin_lim.seed, "Seed of the random initial phase")
       ->capture_default_str();
-  command->add_flag("--zero-init", options->zero_init, "Same as --phase-start zero");
+  command->add_flag("--zero-init", options->zero_init, "Same as --phase-start zero")
+      ->excludes(phase_start);
   command->add_flag("--float", options->float_wav, "Write 32-bit float WAV instead of 16-bit PCM");
   add_frontend_flags(*command, options->frontend);
   add_threads_flag(*command, options->threads);

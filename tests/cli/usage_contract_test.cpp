@@ -42,14 +42,16 @@ class ScratchDir {
 TEST(UsageContract, ParseErrorsExitWithTwoNotCli11Codes) {
   // Each of these made CLI11 exit with its own code (105-109) before.
   const std::vector<std::string> usage_errors = {
-      "",                                                     // a subcommand is required
-      "train --no-such-flag",                                 // unknown option
-      "generate --class kick --out /tmp/x",                   // --checkpoint is required
-      "generate --checkpoint c --class k --out o --count 0",  // outside [1, 1024]
-      "train --epochs notanumber",                            // not an integer
-      "train --arch huge",                                    // not in {seed, default}
-      "train --resume a --out b",                             // excluded pair
-      "train --resume a --force",                             // excluded pair
+      "",                                                           // a subcommand is required
+      "train --no-such-flag",                                       // unknown option
+      "generate --class kick --out /tmp/x",                         // --checkpoint is required
+      "generate --checkpoint c --class k --out o --count 0",        // outside [1, 1024]
+      "train --epochs notanumber",                                  // not an integer
+      "train --arch huge",                                          // not in {seed, default}
+      "train --resume a --out b",                                   // excluded pair
+      "train --resume a --force",                                   // excluded pair
+      "vocode x.npy --out y.wav --zero-init --phase-start random",  // excluded pair
+      "vocode x.npy --out y.wav --phase-start gaussian",            // not a start
   };
   for (const auto& args : usage_errors) {
     const auto result = run_cli(args);
